@@ -1,0 +1,29 @@
+package io.lrsweep.storage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The record that a stage finished: written last, it lists every object of the stage with size
+ * and SHA-256, the fingerprint of the stage's inputs, and summary metrics. Readers trust only
+ * objects that a manifest lists.
+ */
+public record Manifest(int format, String stage, String fingerprint, Map<String, Object> inputs,
+                       List<StoredObject> objects, Map<String, Object> metrics, String codeVersion,
+                       String completedAt) {
+    public static final int FORMAT = 1;
+    public static final String FILE_NAME = "MANIFEST.json";
+
+    public Manifest {
+        // Metric values may be null (a threshold that was not detected), so no Map.copyOf here.
+        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        objects = List.copyOf(objects);
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    /** The entry for an object of this stage by its key. */
+    public Optional<StoredObject> object(String key) {
+        return objects.stream().filter(o -> o.key().equals(key)).findFirst();
+    }
+}

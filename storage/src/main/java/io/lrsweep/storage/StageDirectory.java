@@ -1,0 +1,115 @@
+package io.lrsweep.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The objects of one stage under one key prefix, with the commit protocol: objects first,
+ * {@code MANIFEST.json} last; an object is read back only through the manifest, verified against
+ * its recorded SHA-256.
+ */
+public final class StageDirectory {
+    private final ArtifactStore store;
+    private final String prefix;
+
+    public StageDirectory(ArtifactStore store, String prefix) {
+        this.store = store;
+        this.prefix = StoreKeys.requireValidKey(prefix);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    public String key(String name) {
+        return StoreKeys.requireValidKey(prefix + "/" + name);
+    }
+
+    public StoredObject write(String name, byte[] data) throws IOException {
+        return store.put(key(name), data);
+    }
+
+    public Optional<byte[]> readUnverified(String name) throws IOException {
+        String key = key(name);
+        if (!store.exists(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(store.get(key));
+    }
+
+    public void delete(String name) throws IOException {
+        store.delete(key(name));
+    }
+
+    /** The manifest, if the stage finished; a manifest that cannot be parsed counts as absent. */
+    public Optional<Manifest> manifest() throws IOException {
+        String key = key(Manifest.FILE_NAME);
+        if (!store.exists(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(store.get(key), Manifest.class));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** SHA-256 of the manifest's bytes, which downstream stages put into their fingerprints. */
+    public String manifestSha256() throws IOException {
+        return Sha256.hex(store.get(key(Manifest.FILE_NAME)));
+    }
+
+    /**
+     * Hashes the named objects as they now are in the store and writes the manifest that lists
+     * them; only then is the stage finished.
+     */
+    public Manifest commit(String stage, String fingerprint, Map<String, Object> inputs, List<String> names,
+                           Map<String, Object> metrics, String codeVersion) throws IOException {
+        List<StoredObject> objects = new ArrayList<>();
+        for (String name : names) {
+            String key = key(name);
+            MessageDigest digest = Sha256.newDigest();
+            long size;
+            try (InputStream in = new DigestInputStream(store.open(key), digest)) {
+                size = in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            objects.add(new StoredObject(key, size, Sha256.hex(digest)));
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT, stage, fingerprint, inputs, objects, metrics,
+                codeVersion, Instant.now().toString());
+        store.put(key(Manifest.FILE_NAME), Json.bytes(manifest));
+        return manifest;
+    }
+
+    /** Reads an object that {@code manifest} lists, checking size and SHA-256. */
+    public byte[] readVerified(Manifest manifest, String name) throws IOException {
+        String key = key(name);
+        StoredObject expected = manifest.object(key)
+                .orElseThrow(() -> new CorruptObjectException(key, "not listed in the manifest of " + prefix));
+        byte[] data;
+        try {
+            data = store.get(key);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CorruptObjectException(key, "missing from " + store.describe());
+        }
+        if (data.length != expected.size()) {
+            throw new CorruptObjectException(key, "size " + data.length + " bytes, manifest says " + expected.size());
+        }
+        String actual = Sha256.hex(data);
+        if (!actual.equals(expected.sha256())) {
+            throw new CorruptObjectException(key, "SHA-256 " + actual + ", manifest says " + expected.sha256());
+        }
+        return data;
+    }
+}

@@ -1,0 +1,87 @@
+package io.lrsweep.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageDirectoryTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void aStageWithObjectsButNoManifestIsUnfinished() throws IOException {
+        StageDirectory dir = new StageDirectory(new FileSystemArtifactStore(root), "studies/s/pretrain");
+        dir.write("epoch-0001.ckpt", new byte[] {1, 2});
+        assertThat(dir.manifest()).isEmpty();
+    }
+
+    @Test
+    void theManifestListsEveryObjectWithSizeAndSha256AndIsWrittenLast() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory dir = new StageDirectory(store, "studies/s/pretrain");
+        dir.write("a.ckpt", new byte[] {1, 2, 3});
+        dir.write("b.json", "{}".getBytes());
+        Manifest m = dir.commit("pretrain", "fp1", Map.of("plr", 0.01), List.of("a.ckpt", "b.json"),
+                Map.of("testAccuracy", 0.8), "test");
+        assertThat(m.objects()).extracting(StoredObject::key)
+                .containsExactly("studies/s/pretrain/a.ckpt", "studies/s/pretrain/b.json");
+        assertThat(m.object("studies/s/pretrain/a.ckpt").orElseThrow().sha256()).isEqualTo(Sha256.hex(new byte[] {1, 2, 3}));
+        Manifest read = dir.manifest().orElseThrow();
+        assertThat(read.fingerprint()).isEqualTo("fp1");
+        assertThat(read.metrics()).containsEntry("testAccuracy", 0.8);
+        assertThat(dir.readVerified(read, "a.ckpt")).containsExactly(1, 2, 3);
+        assertThat(Files.getLastModifiedTime(store.pathOf("studies/s/pretrain/MANIFEST.json")))
+                .isGreaterThanOrEqualTo(Files.getLastModifiedTime(store.pathOf("studies/s/pretrain/a.ckpt")));
+    }
+
+    @Test
+    void aFlippedByteATruncationOrAMissingObjectIsDetectedOnRead() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory dir = new StageDirectory(store, "st");
+        byte[] data = new byte[4096];
+        new java.util.Random(1).nextBytes(data);
+        dir.write("w.ckpt", data);
+        Manifest m = dir.commit("x", "fp", Map.of(), List.of("w.ckpt"), Map.of(), "test");
+
+        byte[] flipped = data.clone();
+        flipped[1234] ^= 0x10;
+        Files.write(store.pathOf("st/w.ckpt"), flipped);
+        assertThatThrownBy(() -> dir.readVerified(m, "w.ckpt")).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("st/w.ckpt").hasMessageContaining("SHA-256");
+
+        Files.write(store.pathOf("st/w.ckpt"), java.util.Arrays.copyOf(data, 100));
+        assertThatThrownBy(() -> dir.readVerified(m, "w.ckpt")).hasMessageContaining("size 100");
+
+        Files.delete(store.pathOf("st/w.ckpt"));
+        assertThatThrownBy(() -> dir.readVerified(m, "w.ckpt")).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("missing");
+        assertThatThrownBy(() -> dir.readVerified(m, "other.ckpt")).hasMessageContaining("not listed");
+    }
+
+    @Test
+    void anUnparseableManifestCountsAsUnfinished() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        store.put("st/MANIFEST.json", "{\"format\": 1, \"stage\"".getBytes());
+        assertThat(new StageDirectory(store, "st").manifest()).isEmpty();
+    }
+
+    @Test
+    void fingerprintsIgnoreKeyOrderButNotValues() {
+        var a = new java.util.LinkedHashMap<String, Object>();
+        a.put("plr", 0.01);
+        a.put("seed", 1);
+        var b = new java.util.LinkedHashMap<String, Object>();
+        b.put("seed", 1);
+        b.put("plr", 0.01);
+        assertThat(Fingerprint.of(a)).isEqualTo(Fingerprint.of(b)).hasSize(64);
+        b.put("seed", 2);
+        assertThat(Fingerprint.of(a)).isNotEqualTo(Fingerprint.of(b));
+    }
+}

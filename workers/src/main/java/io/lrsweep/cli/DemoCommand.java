@@ -1,0 +1,125 @@
+package io.lrsweep.cli;
+
+import io.lrsweep.local.LocalConductor;
+import io.lrsweep.stages.StudyLayout;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.tasks.ConductorApi;
+import io.lrsweep.tasks.FaultSwitch;
+import io.lrsweep.tasks.StudyProgress;
+import io.lrsweep.tasks.WorkerHost;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lrsweep demo}: the whole study on one machine — local Conductor, in-process workers,
+ * live progress, the report at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a whole study locally: start Conductor, run the workers in this process, submit,"
+                + " show progress, write the report and print its path. Exits non-zero if the study fails.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "synthetic-quick", description = "preset (default ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a study field (JSON values), repeatable")
+    List<String> sets;
+
+    @Option(names = "--study-id", description = "study id (default: the workflow id)")
+    String studyId;
+
+    @Mixin
+    Options.Store store = new Options.Store();
+
+    @Option(names = "--out", description = "also copy the report into this directory")
+    Path out;
+
+    @Option(names = "--port", description = "local Conductor port (env LRSWEEP_CONDUCTOR_PORT; default ${DEFAULT-VALUE})",
+            defaultValue = "${env:LRSWEEP_CONDUCTOR_PORT:-8080}")
+    int port;
+
+    @Option(names = "--parallel", description = "compute-bound stages at once (default: cores)", defaultValue = "0")
+    int parallel;
+
+    @Option(names = "--keep-server", description = "leave the Conductor server running afterwards")
+    boolean keepServer;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
+        // Worker logs would drown the progress line: they go to a file (set before any logger exists).
+        Path log = Options.home().resolve("demo-workers.log").toAbsolutePath();
+        java.nio.file.Files.createDirectories(log.getParent());
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
+        long started = System.nanoTime();
+        LocalConductor local = new LocalConductor(Options.home(), port);
+        boolean startedHere = local.up(System.out);
+        try {
+            ConductorApi api = local.api();
+            api.registerDefinitions();
+            ArtifactStore artifacts = store.open();
+            int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
+            try (WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, slots, null, new FaultSwitch()).start()) {
+                String id = api.startStudy(input, Map.of());
+                System.out.println("Study " + id + " started (preset " + preset + ", store " + artifacts.describe()
+                        + "); worker log: " + log);
+                StudyProgress p = follow(api, id);
+                double minutes = (System.nanoTime() - started) / 60e9;
+                if (!p.status().equals("COMPLETED")) {
+                    System.out.println("Study " + id + " ended " + p.status() + (p.reason().isEmpty() ? "" : ": " + p.reason()));
+                    p.failures().forEach(f -> System.out.println("  failed: " + f));
+                    System.out.println("Resume it with: ./lrsweep local up && ./lrsweep resume " + id
+                            + " (with workers running: ./lrsweep worker)");
+                    return 1;
+                }
+                String sid = p.output().path("studyId").asText(id);
+                String index = StudyLayout.report(sid) + "/index.html";
+                System.out.printf("Study %s completed in %.1f min.%n", id, minutes);
+                System.out.println("Summary: " + p.output().path("summary"));
+                if (out != null) {
+                    System.out.println("Report: " + ReportLocation.copy(artifacts, sid, out));
+                } else if (artifacts instanceof FileSystemArtifactStore fs) {
+                    System.out.println("Report: " + fs.pathOf(index));
+                } else {
+                    System.out.println("Report: " + index + " in " + artifacts.describe());
+                }
+                return 0;
+            }
+        } finally {
+            if (startedHere && !keepServer) {
+                local.down(System.out);
+            }
+        }
+    }
+
+    private static StudyProgress follow(ConductorApi api, String id) throws Exception {
+        boolean console = System.console() != null;
+        String last = "";
+        long lastPrint = 0;
+        while (true) {
+            StudyProgress p = StudyProgress.of(api, id);
+            String line = p.line();
+            long now = System.nanoTime();
+            if (console) {
+                System.out.print("\r\033[K" + line);
+                System.out.flush();
+            } else if (!line.equals(last) && now - lastPrint > 10e9 || p.finished()) {
+                System.out.println(line);
+                lastPrint = now;
+            }
+            last = line;
+            if (p.finished()) {
+                if (console) {
+                    System.out.println();
+                }
+                return p;
+            }
+            Thread.sleep(2000);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.lrsweep.cli;
+
+import io.lrsweep.local.LocalConductor;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lrsweep local up|down|status}: the local Conductor server. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Start, stop or inspect the local Conductor server (SQLite under .lrsweep/conductor).",
+        subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
+final class LocalCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static LocalConductor conductor(int port) {
+        return new LocalConductor(Options.home(), port);
+    }
+
+    /** Port option of the local server. */
+    static final class PortOption {
+        @Option(names = "--port", description = "port on 127.0.0.1 (env LRSWEEP_CONDUCTOR_PORT; default ${DEFAULT-VALUE})",
+                defaultValue = "${env:LRSWEEP_CONDUCTOR_PORT:-8080}")
+        int port;
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start the Conductor server, wait until healthy, register lrsweep's definitions.")
+    static final class Up implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        PortOption port = new PortOption();
+
+        @Override
+        public Integer call() throws Exception {
+            LocalConductor c = conductor(port.port);
+            c.up(System.out);
+            c.api().registerDefinitions();
+            System.out.println("Workflow definitions registered (lrsweep_study, lrsweep_branch).");
+            return 0;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local Conductor server.")
+    static final class Down implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        PortOption port = new PortOption();
+
+        @Override
+        public Integer call() throws Exception {
+            conductor(port.port).down(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is the local Conductor server up?")
+    static final class Status implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        PortOption port = new PortOption();
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("Conductor " + conductor(port.port).status());
+            return 0;
+        }
+    }
+}

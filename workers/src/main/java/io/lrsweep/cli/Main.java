@@ -1,0 +1,36 @@
+package io.lrsweep.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lrsweep} command line. */
+@Command(name = "lrsweep", mixinStandardHelpOptions = true, version = "lrsweep 0.1.0",
+        description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
+        subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
+                ResumeCommand.class, ReportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // Input mistakes and unreachable services get one clear line, not a stack trace.
+                    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                        cmd.getErr().println("lrsweep " + cmd.getCommandName() + ": " + e.getMessage());
+                        return e instanceof IllegalArgumentException ? 2 : 1;
+                    }
+                    throw e;
+                });
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,43 @@
+package io.lrsweep.cli;
+
+import io.lrsweep.tasks.ConductorApi;
+import io.lrsweep.tasks.FaultSwitch;
+import io.lrsweep.tasks.WorkerHost;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lrsweep worker}: runs every lrsweep worker until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run all lrsweep workers against a Conductor server until interrupted.")
+final class WorkerCommand implements Callable<Integer> {
+    @Mixin
+    Options.Conductor conductor = new Options.Conductor();
+    @Mixin
+    Options.Store store = new Options.Store();
+
+    @Option(names = "--parallel", description = "compute-bound stages at once (env LRSWEEP_PARALLEL; default: cores)",
+            defaultValue = "${env:LRSWEEP_PARALLEL:-0}")
+    int parallel;
+
+    @Option(names = "--domain", description = "task domain to poll, e.g. gpu (env LRSWEEP_DOMAIN)",
+            defaultValue = "${env:LRSWEEP_DOMAIN:-}")
+    String domain;
+
+    @Override
+    public Integer call() throws Exception {
+        ConductorApi api = new ConductorApi(conductor.url);
+        api.registerDefinitions();
+        int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (WorkerHost host = new WorkerHost(api.apiUrl(), store.open(), slots, domain, new FaultSwitch())) {
+            host.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            System.out.println("lrsweep workers polling " + api.apiUrl() + " (Ctrl-C to stop)");
+            stop.await();
+        }
+        return 0;
+    }
+}

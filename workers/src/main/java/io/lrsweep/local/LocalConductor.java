@@ -1,0 +1,158 @@
+package io.lrsweep.local;
+
+import io.lrsweep.tasks.ConductorApi;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The real Conductor OSS server jar run as a local process with SQLite persistence under
+ * {@code <home>/conductor}, listening on 127.0.0.1. The jar comes from the Maven cache (fetched
+ * with {@code mvn dependency:get} when absent) and is never part of the repository.
+ */
+public final class LocalConductor {
+    public static final String SERVER_VERSION = "3.32.3";
+    private static final String ARTIFACT = "org.conductoross:conductor-server:" + SERVER_VERSION + ":jar:boot";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private final Path dir;
+    private final int port;
+
+    public LocalConductor(Path home, int port) {
+        this.dir = home.toAbsolutePath().resolve("conductor");
+        this.port = port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public ConductorApi api() {
+        return new ConductorApi(url());
+    }
+
+    public Path logFile() {
+        return dir.resolve("server.log");
+    }
+
+    /** Starts the server unless one already answers on the port; returns true if this call started it. */
+    public boolean up(PrintStream out) throws IOException, InterruptedException {
+        if (api().healthy()) {
+            out.println("Conductor already running at " + url());
+            return false;
+        }
+        Path jar = serverJar(out);
+        Files.createDirectories(dir.resolve("tmp"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
+                "--server.port=" + port, "--server.address=127.0.0.1",
+                "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db") + "?busy_timeout=15000&journal_mode=WAL",
+                "--conductor.file-storage.parentDir=" + dir.resolve("files")));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        Files.writeString(dir.resolve("server.pid"), Long.toString(p.pid()));
+        out.println("Starting Conductor " + SERVER_VERSION + " (pid " + p.pid() + ", data in " + dir + ") …");
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("Conductor exited with code " + p.exitValue() + " during start; last lines of "
+                        + logFile() + ":\n" + tail(20));
+            }
+            if (api().healthy()) {
+                out.println("Conductor is up: API " + url() + "/api, Swagger UI " + url() + "/swagger-ui/index.html");
+                return true;
+            }
+            Thread.sleep(1000);
+        }
+        p.destroy();
+        throw new IOException("Conductor did not become healthy within " + START_TIMEOUT.toSeconds() + " s; see "
+                + logFile());
+    }
+
+    /** Stops the server this directory started, if it runs. */
+    public boolean down(PrintStream out) throws IOException, InterruptedException {
+        Optional<ProcessHandle> h = process();
+        if (h.isEmpty()) {
+            out.println("No local Conductor is running (from " + dir + ")");
+            return false;
+        }
+        h.get().destroy();
+        for (int i = 0; i < 200 && h.get().isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        if (h.get().isAlive()) {
+            h.get().destroyForcibly();
+        }
+        Files.deleteIfExists(dir.resolve("server.pid"));
+        out.println("Conductor stopped (pid " + h.get().pid() + ")");
+        return true;
+    }
+
+    public String status() throws IOException {
+        Optional<ProcessHandle> h = process();
+        boolean healthy = api().healthy();
+        return (healthy ? "up" : "down") + " at " + url() + h.map(p -> " (pid " + p.pid() + ")").orElse("")
+                + ", data in " + dir;
+    }
+
+    private Optional<ProcessHandle> process() throws IOException {
+        Path pid = dir.resolve("server.pid");
+        if (!Files.exists(pid)) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
+    }
+
+    /** The server jar: $LRSWEEP_CONDUCTOR_JAR, else the Maven cache, fetched through Maven if missing. */
+    static Path serverJar(PrintStream out) throws IOException, InterruptedException {
+        String explicit = System.getenv("LRSWEEP_CONDUCTOR_JAR");
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit);
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("LRSWEEP_CONDUCTOR_JAR points at " + p + ", which is not a file");
+            }
+            return p;
+        }
+        Path cached = mavenRepository().resolve("org/conductoross/conductor-server/" + SERVER_VERSION
+                + "/conductor-server-" + SERVER_VERSION + "-boot.jar");
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        out.println("Fetching the Conductor server jar (" + ARTIFACT + ", ~460 MB) into the Maven cache …");
+        Process mvn;
+        try {
+            mvn = new ProcessBuilder("mvn", "-q", "-B", "dependency:get", "-Dtransitive=false", "-Dartifact=" + ARTIFACT)
+                    .inheritIO().start();
+        } catch (IOException e) {
+            throw new IOException("the Conductor server jar is not in " + cached + " and Maven (mvn) is not on PATH"
+                    + " to fetch it; install Maven or set LRSWEEP_CONDUCTOR_JAR", e);
+        }
+        if (mvn.waitFor() != 0 || !Files.isRegularFile(cached)) {
+            throw new IOException("could not fetch " + ARTIFACT + " with Maven (exit " + mvn.exitValue() + ")");
+        }
+        return cached;
+    }
+
+    private static Path mavenRepository() {
+        String local = System.getProperty("maven.repo.local");
+        if (local == null || local.isBlank()) {
+            local = System.getenv("LRSWEEP_MAVEN_REPO");
+        }
+        return local != null && !local.isBlank() ? Path.of(local)
+                : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    private String tail(int lines) throws IOException {
+        if (!Files.exists(logFile())) {
+            return "(no log)";
+        }
+        List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}

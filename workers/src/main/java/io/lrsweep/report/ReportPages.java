@@ -1,0 +1,100 @@
+package io.lrsweep.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The human-readable parts of a report: {@code index.html} and {@code results.csv}. */
+public final class ReportPages {
+    private ReportPages() {
+    }
+
+    public static String csv(StudyReport r) {
+        StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,pretrain_test_accuracy");
+        var first = r.perPlr().get(0);
+        first.finetune().forEach(f -> b.append(",finetune_flr_").append(f.flr()).append("_test_accuracy"));
+        first.average().forEach(a -> b.append(",average_k").append(a.k()).append("_test_accuracy"));
+        first.geometry().forEach(g -> b.append(",angle_").append(g.pair()).append(",barrier_train_").append(g.pair())
+                .append(",barrier_test_").append(g.pair()));
+        b.append(",feature_concentration\n");
+        for (var row : r.perPlr()) {
+            b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
+                    .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
+                    .append(num(row.pretrain().testAccuracy()));
+            row.finetune().forEach(f -> b.append(',').append(num(f.testAccuracy())));
+            row.average().forEach(a -> b.append(',').append(num(a.testAccuracy())));
+            row.geometry().forEach(g -> b.append(',').append(num(g.angle())).append(',').append(num(g.barrierTrain()))
+                    .append(',').append(num(g.barrierTest())));
+            b.append(',').append(num(row.features().concentration())).append('\n');
+        }
+        return b.toString();
+    }
+
+    public static String html(StudyReport r, List<String> figures) {
+        var s = r.summary();
+        StringBuilder b = new StringBuilder();
+        b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lrsweep report ")
+                .append(esc(r.studyId())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1000px}"
+                        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
+                        + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:1em 0}</style></head><body>\n");
+        b.append("<h1>Large-learning-rate study ").append(esc(r.studyId())).append("</h1>\n<p>Preset <b>")
+                .append(esc(r.preset())).append("</b>. Learning rates are effective learning rates on the sphere; "
+                        + "accuracies and barriers are fractions; angles in radians. Numbers are means over seeds."
+                        + " Raw numbers: <a href=\"results.json\">results.json</a>, <a href=\"results.csv\">results.csv</a>.</p>\n");
+        b.append("<h2>Summary</h2>\n<table>\n");
+        row(b, "convergence threshold (first PLR above every regime-1 PLR)", s.thresholdPlr() == null ? "none" : fmt(s.thresholdPlr()));
+        row(b, "2A band", s.band2a() == null ? "none detected" : fmt(s.band2a().get(0)) + " … " + fmt(s.band2a().get(1)));
+        row(b, "best pre-training", best(s.bestPretrain()));
+        row(b, "best fine-tuning", best(s.bestFinetune()));
+        row(b, "best SWA", best(s.bestAverage()));
+        r.thresholds().forEach((k, v) -> row(b, "threshold " + k, fmt(v)));
+        b.append("</table>\n");
+        for (String f : figures) {
+            b.append("<img src=\"figures/").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\">\n");
+        }
+        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>regime</th><th>seeds</th><th>converged</th><th>pre-train</th>");
+        var first = r.perPlr().get(0);
+        first.finetune().forEach(f -> b.append("<th>FT ").append(fmt(f.flr())).append("</th>"));
+        first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
+        first.geometry().forEach(g -> b.append("<th>angle ").append(esc(g.pair())).append("</th><th>test barrier ")
+                .append(esc(g.pair())).append("</th>"));
+        b.append("<th>concentration</th></tr>\n");
+        for (var row : r.perPlr()) {
+            b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.regime()).append("</td><td>")
+                    .append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td><td>")
+                    .append(num(row.pretrain().testAccuracy())).append("</td>");
+            row.finetune().forEach(f -> b.append("<td>").append(num(f.testAccuracy())).append("</td>"));
+            row.average().forEach(a -> b.append("<td>").append(num(a.testAccuracy())).append("</td>"));
+            row.geometry().forEach(g -> b.append("<td>").append(num(g.angle())).append("</td><td>")
+                    .append(num(g.barrierTest())).append("</td>"));
+            b.append("<td>").append(num(row.features().concentration())).append("</td></tr>\n");
+        }
+        b.append("</table>\n</body></html>\n");
+        return b.toString();
+    }
+
+    private static String best(StudyReport.Best best) {
+        if (best == null) {
+            return "—";
+        }
+        String at = "PLR " + fmt(best.plr()) + (best.flr() != null ? ", FLR " + fmt(best.flr()) : "")
+                + (best.k() != null ? ", K=" + best.k() : "");
+        return num(best.testAccuracy()) + " at " + at;
+    }
+
+    private static void row(StringBuilder b, String label, String value) {
+        b.append("<tr><th style=\"text-align:left\">").append(esc(label)).append("</th><td>").append(esc(value))
+                .append("</td></tr>\n");
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,92 @@
+package io.lrsweep.science;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Training on the sphere: plain SGD (no momentum, no weight decay) with {@code lr = ELR·rho²},
+ * followed by rescaling the SI parameters to norm rho. The head stays fixed. Mini-batches of a
+ * fixed size are drawn from a per-epoch permutation derived from (orderSeed, epoch); the last
+ * incomplete batch is dropped.
+ */
+public final class ProjectedSgd {
+    /** Every SGD step taken in this process, for throughput figures and proofs that nothing re-trained. */
+    public static final AtomicLong STEPS_TAKEN = new AtomicLong();
+
+    /** How long and how fast to train, and how often to hand out checkpoints. */
+    public record Schedule(long iterations, Elr elr, int batchSize, long checkpointEvery) {
+        public Schedule {
+            if (iterations < 0) {
+                throw new IllegalArgumentException("iterations must be >= 0: " + iterations);
+            }
+            if (batchSize <= 0 || checkpointEvery <= 0) {
+                throw new IllegalArgumentException("batchSize and checkpointEvery must be positive");
+            }
+        }
+    }
+
+    private ProjectedSgd() {
+    }
+
+    /** Continues {@code start} until {@code schedule.iterations()} total iterations; returns the end state. */
+    public static TrainingState train(TrainingState start, Samples train, long orderSeed, Schedule schedule,
+                                      TrainingListener listener) {
+        int perEpoch = train.count() / schedule.batchSize();
+        if (perEpoch == 0) {
+            throw new IllegalArgumentException("train set of " + train.count() + " is smaller than one batch of "
+                    + schedule.batchSize());
+        }
+        SiMlp model = new SiMlp();
+        Weights w = start.weights().copy();
+        double[] si = w.si();
+        double lr = schedule.elr().learningRate(SiMlp.RHO);
+        double[] gradient = new double[si.length];
+        int[] correct = new int[1];
+        double[] epochLoss = start.epochLoss().clone();
+        double[] epochAccuracy = start.epochAccuracy().clone();
+        double lossSum = start.partialLossSum();
+        long right = start.partialCorrect();
+        long seen = start.partialSamples();
+        long cachedEpoch = -1;
+        int[] order = null;
+        long iteration = start.iteration();
+        while (iteration < schedule.iterations()) {
+            long epoch = iteration / perEpoch;
+            if (epoch != cachedEpoch) {
+                order = SeededRandom.derive(orderSeed, "order", epoch).permutation(train.count());
+                cachedEpoch = epoch;
+            }
+            int from = (int) (iteration % perEpoch) * schedule.batchSize();
+            double loss = model.lossAndGradient(w, train, order, from, schedule.batchSize(), gradient, correct);
+            for (int i = 0; i < si.length; i++) {
+                si[i] -= lr * gradient[i];
+            }
+            SphereProjection.project(si, SiMlp.RHO);
+            STEPS_TAKEN.incrementAndGet();
+            lossSum += loss * schedule.batchSize();
+            right += correct[0];
+            seen += schedule.batchSize();
+            iteration++;
+            if (iteration % perEpoch == 0) {
+                double meanLoss = lossSum / seen;
+                double accuracy = (double) right / seen;
+                epochLoss = append(epochLoss, meanLoss);
+                epochAccuracy = append(epochAccuracy, accuracy);
+                lossSum = 0;
+                right = 0;
+                seen = 0;
+                listener.onEpoch(epoch, iteration, meanLoss, accuracy);
+            }
+            if (iteration % schedule.checkpointEvery() == 0 || iteration == schedule.iterations()) {
+                listener.onCheckpoint(new TrainingState(iteration, w.copy(), epochLoss.clone(),
+                        epochAccuracy.clone(), lossSum, right, seen));
+            }
+        }
+        return new TrainingState(iteration, w, epochLoss, epochAccuracy, lossSum, right, seen);
+    }
+
+    private static double[] append(double[] a, double v) {
+        double[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+}

@@ -1,0 +1,137 @@
+package io.lrsweep.stages;
+
+import io.lrsweep.science.AngularDistance;
+import io.lrsweep.science.ErrorBarrier;
+import io.lrsweep.science.Evaluation;
+import io.lrsweep.science.FeatureSparsity;
+import io.lrsweep.science.SiMlp;
+import io.lrsweep.science.Weights;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.Fingerprint;
+import io.lrsweep.storage.Json;
+import io.lrsweep.storage.Manifest;
+import io.lrsweep.storage.StageDirectory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The measurements of one branch: accuracy and loss of every point, single-feature accuracies and
+ * their concentration, and angles and error barriers between SWA(K) and the low/high-FLR
+ * fine-tuned points.
+ */
+public final class AnalyzeStage {
+    public static final String NAME = "analyze";
+    public static final String RESULTS = "results.json";
+    private final ArtifactStore store;
+
+    public AnalyzeStage(ArtifactStore store) {
+        this.store = store;
+    }
+
+    public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
+            throws IOException {
+        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        var c = b.config();
+        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
+                "pretrain");
+        Map<Double, PointLoader.Finished> finetunes = new TreeMap<>();
+        for (double flr : c.flrs()) {
+            finetunes.put(flr, PointLoader.finished(store, StudyLayout.finetune(studyId, plr, seed, flr),
+                    "finetune flr=" + flr));
+        }
+        Map<Integer, PointLoader.Finished> averages = new TreeMap<>();
+        for (int k : c.swaKs()) {
+            averages.put(k, PointLoader.finished(store, StudyLayout.average(studyId, plr, seed, k), "average k=" + k));
+        }
+        StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
+        Map<String, Object> inputs = StageCache.inputs(NAME, b);
+        inputs.put("pretrainManifest", pretrain.manifestSha256());
+        Map<String, String> upstream = new TreeMap<>();
+        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.manifestSha256()));
+        averages.forEach((k, f) -> upstream.put("average/" + k, f.manifestSha256()));
+        inputs.put("upstreamManifests", upstream);
+        inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
+                "k", c.geometryK(), "points", ErrorBarrier.POINTS));
+        inputs.put("testSize", c.testSize());
+        inputs.put("singleFeatureSize", c.singleFeatureSize());
+        String fingerprint = Fingerprint.of(inputs);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        SyntheticData data = b.data();
+        SiMlp model = new SiMlp();
+        Weights pre = pretrain.weights(StudyLayout.windowCheckpoint(c.pretrainIterations()));
+        BranchResults.Point prePoint = measure(model, data, "pretrain", null, null, pre);
+        Map<Double, Weights> ftWeights = new TreeMap<>();
+        List<BranchResults.Point> ftPoints = new ArrayList<>();
+        for (var e : finetunes.entrySet()) {
+            Weights w = e.getValue().weights(FinetuneStage.RESULT);
+            ftWeights.put(e.getKey(), w);
+            ftPoints.add(measure(model, data, "finetune", e.getKey(), null, w));
+        }
+        Map<Integer, Weights> swaWeights = new TreeMap<>();
+        List<BranchResults.Point> swaPoints = new ArrayList<>();
+        for (var e : averages.entrySet()) {
+            Weights w = e.getValue().weights(AverageStage.RESULT);
+            swaWeights.put(e.getKey(), w);
+            swaPoints.add(measure(model, data, "average", null, e.getKey(), w));
+        }
+        Weights swa = swaWeights.get(c.geometryK());
+        Weights low = ftWeights.get(c.geometryFlrLow());
+        Weights high = ftWeights.get(c.geometryFlrHigh());
+        List<BranchResults.Geometry> geometry = List.of(
+                geometry(model, data, "swa-ft_low", swa, low),
+                geometry(model, data, "swa-ft_high", swa, high),
+                geometry(model, data, "ft_low-ft_high", low, high));
+        double minLoss = ((Number) pretrain.manifest().metrics().get("minEpochLoss")).doubleValue();
+        BranchResults results = new BranchResults(plr, seed, b.dataSeed(), minLoss,
+                minLoss < c.convergenceLoss(), prePoint, ftPoints, swaPoints, geometry);
+        dir.write(RESULTS, Json.bytes(results));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("pretrainTestAccuracy", prePoint.testAccuracy());
+        metrics.put("maxTestBarrier", results.maxTestBarrier());
+        metrics.put("converged", results.converged());
+        for (var g : geometry) {
+            metrics.put("angle." + g.pair(), g.angle());
+            metrics.put("barrierTest." + g.pair(), g.barrierTest());
+        }
+        Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULTS), metrics, CodeVersion.full());
+        progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
+                StudyLayout.rate(plr), seed, prePoint.testAccuracy(), results.maxTestBarrier()));
+        return StageCache.outcome(dir, m, false);
+    }
+
+    /** Reads a finished analysis of a branch (for the report). */
+    public static BranchResults load(ArtifactStore store, String studyId, double plr, int seed) throws IOException {
+        PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed), "analyze");
+        return Json.read(f.dir().readVerified(f.manifest(), RESULTS), BranchResults.class);
+    }
+
+    private static BranchResults.Point measure(SiMlp model, SyntheticData data, String name, Double flr, Integer k,
+                                               Weights w) {
+        Evaluation train = model.evaluate(w, data.train());
+        Evaluation test = model.evaluate(w, data.test());
+        double[] single = new double[data.singleFeature().length];
+        for (int f = 0; f < single.length; f++) {
+            single[f] = model.evaluate(w, data.singleFeature()[f]).accuracy();
+        }
+        return new BranchResults.Point(name, flr, k, train.loss(), train.accuracy(), test.loss(), test.accuracy(),
+                single, FeatureSparsity.sortedDescending(single), FeatureSparsity.concentration(single));
+    }
+
+    private static BranchResults.Geometry geometry(SiMlp model, SyntheticData data, String pair, Weights a,
+                                                   Weights b) {
+        double[] trainCurve = ErrorBarrier.curve(a, b, ErrorBarrier.POINTS, SiMlp.RHO,
+                w -> model.evaluate(w, data.train()).error());
+        double[] testCurve = ErrorBarrier.curve(a, b, ErrorBarrier.POINTS, SiMlp.RHO,
+                w -> model.evaluate(w, data.test()).error());
+        return new BranchResults.Geometry(pair, AngularDistance.radians(a, b), ErrorBarrier.of(trainCurve),
+                ErrorBarrier.of(testCurve), trainCurve, testCurve);
+    }
+}

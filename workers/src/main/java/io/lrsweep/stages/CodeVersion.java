@@ -1,0 +1,17 @@
+package io.lrsweep.stages;
+
+/**
+ * The version of the numerics that fingerprints record: bump {@link #SCIENCE_REVISION} whenever a
+ * change alters what a stage computes, so cached results of the old code are not reused.
+ */
+public final class CodeVersion {
+    public static final int SCIENCE_REVISION = 1;
+
+    private CodeVersion() {
+    }
+
+    public static String full() {
+        String v = CodeVersion.class.getPackage().getImplementationVersion();
+        return (v == null ? "dev" : v) + "+science." + SCIENCE_REVISION;
+    }
+}

@@ -1,0 +1,42 @@
+package io.lrsweep.stages;
+
+import io.lrsweep.science.CheckpointFormat;
+import io.lrsweep.science.Weights;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.CorruptObjectException;
+import io.lrsweep.storage.Manifest;
+import io.lrsweep.storage.StageDirectory;
+import java.io.IOException;
+
+/** Reads finished stages' points, through their manifests and verified checksums. */
+final class PointLoader {
+    private PointLoader() {
+    }
+
+    /** A finished stage: its directory, manifest and the manifest's own hash. */
+    record Finished(StageDirectory dir, Manifest manifest, String manifestSha256) {
+        Weights weights(String name) throws IOException {
+            byte[] data = dir.readVerified(manifest, name);
+            return CheckpointFormat.decode(data).state().weights();
+        }
+    }
+
+    /** The finished stage under {@code prefix}; an upstream stage that has not finished is an error. */
+    static Finished finished(ArtifactStore store, String prefix, String what) throws IOException {
+        StageDirectory dir = new StageDirectory(store, prefix);
+        Manifest m = dir.manifest().orElseThrow(() -> new UpstreamMissingException(what + " has not finished: no "
+                + Manifest.FILE_NAME + " under " + prefix));
+        return new Finished(dir, m, dir.manifestSha256());
+    }
+
+    /** An upstream stage has no manifest (not finished, or its manifest was lost). */
+    static final class UpstreamMissingException extends IOException {
+        UpstreamMissingException(String message) {
+            super(message);
+        }
+    }
+
+    static boolean isCorruption(Throwable t) {
+        return t instanceof CorruptObjectException;
+    }
+}

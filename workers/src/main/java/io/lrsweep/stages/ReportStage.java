@@ -1,0 +1,81 @@
+package io.lrsweep.stages;
+
+import io.lrsweep.report.ReportCharts;
+import io.lrsweep.report.ReportPages;
+import io.lrsweep.report.StudyAggregation;
+import io.lrsweep.report.StudyReport;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.Fingerprint;
+import io.lrsweep.storage.Json;
+import io.lrsweep.storage.Manifest;
+import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.StudyConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Gathers every branch's analysis and writes {@code report/}: results.json, results.csv, figures, index.html. */
+public final class ReportStage {
+    public static final String NAME = "report";
+    private final ArtifactStore store;
+
+    public ReportStage(ArtifactStore store) {
+        this.store = store;
+    }
+
+    public StageOutcome run(String studyId, boolean force, StageProgress progress) throws IOException {
+        StudyConfig c = Studies.load(store, studyId);
+        Map<Double, List<BranchResults>> branches = new TreeMap<>();
+        Map<String, String> upstream = new TreeMap<>();
+        for (double plr : c.plrs()) {
+            for (int seed = 0; seed < c.seeds(); seed++) {
+                PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed),
+                        "analyze plr=" + plr + " seed=" + seed);
+                upstream.put(StudyLayout.rate(plr) + "/" + seed, f.manifestSha256());
+                branches.computeIfAbsent(plr, p -> new ArrayList<>())
+                        .add(Json.read(f.dir().readVerified(f.manifest(), AnalyzeStage.RESULTS), BranchResults.class));
+            }
+        }
+        StageDirectory dir = new StageDirectory(store, StudyLayout.report(studyId));
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("stage", NAME);
+        inputs.put("scienceRevision", CodeVersion.SCIENCE_REVISION);
+        inputs.put("study", c);
+        inputs.put("analyses", upstream);
+        String fingerprint = Fingerprint.of(inputs);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        StudyReport report = StudyAggregation.aggregate(c, branches);
+        List<String> names = new ArrayList<>();
+        List<String> figures = new ArrayList<>();
+        for (var e : ReportCharts.all(report).entrySet()) {
+            dir.write("figures/" + e.getKey(), e.getValue());
+            names.add("figures/" + e.getKey());
+            figures.add(e.getKey());
+        }
+        dir.write("results.json", Json.bytes(report));
+        dir.write("results.csv", ReportPages.csv(report).getBytes(StandardCharsets.UTF_8));
+        dir.write("index.html", ReportPages.html(report, figures).getBytes(StandardCharsets.UTF_8));
+        names.addAll(List.of("results.json", "results.csv", "index.html"));
+        var s = report.summary();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("thresholdPlr", s.thresholdPlr());
+        metrics.put("band2a", s.band2a());
+        metrics.put("bestFinetunePlr", s.bestFinetune().plr());
+        metrics.put("bestFinetuneTestAccuracy", s.bestFinetune().testAccuracy());
+        metrics.put("bestAveragePlr", s.bestAverage().plr());
+        metrics.put("bestAverageTestAccuracy", s.bestAverage().testAccuracy());
+        metrics.put("bestPretrainTestAccuracy", s.bestPretrain().testAccuracy());
+        metrics.put("index", dir.key("index.html"));
+        Manifest m = dir.commit(NAME, fingerprint, inputs, names, metrics, CodeVersion.full());
+        progress.log("report written to " + dir.key("index.html"));
+        return StageCache.outcome(dir, m, false);
+    }
+}

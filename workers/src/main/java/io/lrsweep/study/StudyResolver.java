@@ -1,0 +1,221 @@
+package io.lrsweep.study;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a study input ({@code preset}, {@code overrides}, optional {@code studyId}) into a
+ * validated {@link StudyConfig}, or an {@link InvalidStudyException} that names the wrong field.
+ */
+public final class StudyResolver {
+    public static final Set<String> INPUT_FIELDS = Set.of("preset", "overrides", "studyId");
+    private static final Set<String> NOT_OVERRIDABLE = Set.of("studyId", "preset");
+    private static final Pattern STUDY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    private StudyResolver() {
+    }
+
+    /** Resolves a workflow input; {@code fallbackStudyId} is used when the input names none. */
+    public static StudyConfig resolve(Map<String, Object> input, String fallbackStudyId) {
+        if (input == null) {
+            throw new InvalidStudyException("input", "is missing");
+        }
+        for (String key : input.keySet()) {
+            if (!INPUT_FIELDS.contains(key)) {
+                throw new InvalidStudyException(key, "unknown input field (known: preset, overrides, studyId)");
+            }
+        }
+        Object presetValue = input.get("preset");
+        if (!(presetValue instanceof String presetName) || presetName.isBlank()) {
+            throw new InvalidStudyException("preset", "is required: one of " + Presets.names());
+        }
+        StudyConfig preset = Presets.find(presetName).orElseThrow(() -> new InvalidStudyException("preset",
+                "unknown preset '" + presetName + "' (known: " + String.join(", ", Presets.names()) + ")"));
+        Object idValue = input.get("studyId");
+        String studyId;
+        if (idValue == null || (idValue instanceof String s && s.isEmpty())) {
+            studyId = fallbackStudyId;
+        } else if (idValue instanceof String s) {
+            studyId = s;
+        } else {
+            throw new InvalidStudyException("studyId", "must be a string");
+        }
+        Object overrides = input.get("overrides");
+        StudyConfig config = preset;
+        if (overrides != null) {
+            if (!(overrides instanceof Map<?, ?> map)) {
+                throw new InvalidStudyException("overrides", "must be an object of field: value");
+            }
+            config = applyOverrides(preset, map);
+        }
+        return validate(config.withStudyId(studyId));
+    }
+
+    private static StudyConfig applyOverrides(StudyConfig preset, Map<?, ?> overrides) {
+        ObjectNode tree = MAPPER.valueToTree(preset);
+        for (Map.Entry<?, ?> e : overrides.entrySet()) {
+            String field = String.valueOf(e.getKey());
+            if (NOT_OVERRIDABLE.contains(field)) {
+                throw new InvalidStudyException("overrides." + field, "is not an override; set it at the top level");
+            }
+            if (!tree.has(field)) {
+                List<String> known = new ArrayList<>();
+                tree.fieldNames().forEachRemaining(known::add);
+                known.removeAll(NOT_OVERRIDABLE);
+                throw new InvalidStudyException("overrides." + field, "unknown field (known: "
+                        + String.join(", ", known) + ")");
+            }
+            tree.set(field, MAPPER.valueToTree(e.getValue()));
+        }
+        try {
+            return MAPPER.treeToValue(tree, StudyConfig.class);
+        } catch (JsonMappingException ex) {
+            String field = ex.getPath().isEmpty() ? "overrides" : "overrides." + pathOf(ex);
+            throw new InvalidStudyException(field, "has the wrong type (" + ex.getOriginalMessage() + ")");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new InvalidStudyException("overrides", ex.getOriginalMessage());
+        }
+    }
+
+    private static String pathOf(JsonMappingException ex) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : ex.getPath()) {
+            if (r.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Checks every field of a resolved study; returns it unchanged when it is valid. */
+    public static StudyConfig validate(StudyConfig c) {
+        if (c.studyId() == null || !STUDY_ID.matcher(c.studyId()).matches()) {
+            throw new InvalidStudyException("studyId", "'" + printable(c.studyId()) + "' is not allowed: use 1-64 of"
+                    + " letters, digits, '.', '_', '-', starting with a letter or digit (it becomes part of object keys)");
+        }
+        if (!StudyConfig.SETUP_SYNTHETIC.equals(c.setup())) {
+            throw new InvalidStudyException("setup", "'" + c.setup() + "' is not supported (known: synthetic)");
+        }
+        positiveRates("plrs", c.plrs());
+        positiveRates("flrs", c.flrs());
+        atLeast("seeds", c.seeds(), 1);
+        atMost("seeds", c.seeds(), 1000);
+        atLeast("dataSeeds", c.dataSeeds(), 1);
+        atLeast("checkpointEvery", c.checkpointEvery(), 1);
+        atLeast("batchSize", c.batchSize(), 1);
+        atLeast("trainSize", c.trainSize(), c.batchSize());
+        atMost("trainSize", c.trainSize(), 1_000_000);
+        atLeast("testSize", c.testSize(), 1);
+        atMost("testSize", c.testSize(), 1_000_000);
+        atLeast("singleFeatureSize", c.singleFeatureSize(), 1);
+        atMost("singleFeatureSize", c.singleFeatureSize(), 1_000_000);
+        atLeast("finetuneIterations", c.finetuneIterations(), 1);
+        if (c.swaKs() == null || c.swaKs().isEmpty()) {
+            throw new InvalidStudyException("swaKs", "must not be empty");
+        }
+        Set<Integer> ks = new HashSet<>();
+        for (int i = 0; i < c.swaKs().size(); i++) {
+            Integer k = c.swaKs().get(i);
+            if (k == null || k < 1) {
+                throw new InvalidStudyException("swaKs[" + i + "]", k + " is not a positive number of checkpoints");
+            }
+            if (!ks.add(k)) {
+                throw new InvalidStudyException("swaKs[" + i + "]", k + " appears twice");
+            }
+        }
+        long window = (long) c.maxK() * c.checkpointEvery();
+        if (c.pretrainIterations() < window) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " is shorter than the SWA"
+                    + " window of " + c.maxK() + " checkpoints × " + c.checkpointEvery() + " iterations = " + window);
+        }
+        long perEpoch = c.trainSize() / c.batchSize();
+        if (c.pretrainIterations() < perEpoch) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " does not cover one epoch"
+                    + " (trainSize / batchSize = " + perEpoch + " iterations), so convergence cannot be judged");
+        }
+        if (c.pretrainIterations() % c.checkpointEvery() != 0) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations()
+                    + " is not a multiple of checkpointEvery " + c.checkpointEvery());
+        }
+        memberOf("geometryFlrLow", c.geometryFlrLow(), c.flrs(), "flrs");
+        memberOf("geometryFlrHigh", c.geometryFlrHigh(), c.flrs(), "flrs");
+        memberOf("featureFlr", c.featureFlr(), c.flrs(), "flrs");
+        if (c.geometryFlrLow() >= c.geometryFlrHigh()) {
+            throw new InvalidStudyException("geometryFlrLow", c.geometryFlrLow() + " must be below geometryFlrHigh "
+                    + c.geometryFlrHigh());
+        }
+        if (!ks.contains(c.geometryK())) {
+            throw new InvalidStudyException("geometryK", c.geometryK() + " is not one of swaKs " + c.swaKs());
+        }
+        if (!(c.convergenceLoss() > 0) || !Double.isFinite(c.convergenceLoss())) {
+            throw new InvalidStudyException("convergenceLoss", c.convergenceLoss() + " must be a positive loss");
+        }
+        if (!(c.divergenceMargin() >= 0 && c.divergenceMargin() < 0.5)) {
+            throw new InvalidStudyException("divergenceMargin", c.divergenceMargin()
+                    + " must be an accuracy fraction in [0, 0.5)");
+        }
+        if (!(c.barrierLimit() >= 0 && c.barrierLimit() <= 1)) {
+            throw new InvalidStudyException("barrierLimit", c.barrierLimit() + " must be an error fraction in [0, 1]");
+        }
+        return c;
+    }
+
+    private static void positiveRates(String field, List<Double> rates) {
+        if (rates == null || rates.isEmpty()) {
+            throw new InvalidStudyException(field, "must not be empty: give at least one learning rate");
+        }
+        if (rates.size() > 200) {
+            throw new InvalidStudyException(field, rates.size() + " values is more than the 200 allowed");
+        }
+        Set<Double> seen = new HashSet<>();
+        for (int i = 0; i < rates.size(); i++) {
+            Double r = rates.get(i);
+            if (r == null || !(r > 0) || !Double.isFinite(r)) {
+                throw new InvalidStudyException(field + "[" + i + "]", r + " is not a positive, finite learning rate");
+            }
+            if (!seen.add(r)) {
+                throw new InvalidStudyException(field + "[" + i + "]", r + " appears twice");
+            }
+        }
+    }
+
+    private static void memberOf(String field, double value, List<Double> set, String setName) {
+        if (!set.contains(value)) {
+            throw new InvalidStudyException(field, value + " is not one of " + setName + " " + set);
+        }
+    }
+
+    private static void atLeast(String field, long value, long min) {
+        if (value < min) {
+            throw new InvalidStudyException(field, value + " must be at least " + min);
+        }
+    }
+
+    private static void atMost(String field, long value, long max) {
+        if (value > max) {
+            throw new InvalidStudyException(field, value + " must be at most " + max);
+        }
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        return s.length() > 70 ? s.substring(0, 70).replaceAll("\\p{Cntrl}", "?") + "…"
+                : s.replaceAll("\\p{Cntrl}", "?");
+    }
+}

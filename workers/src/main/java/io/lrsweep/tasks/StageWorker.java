@@ -1,0 +1,108 @@
+package io.lrsweep.tasks;
+
+import com.netflix.conductor.client.http.TaskClient;
+import com.netflix.conductor.client.worker.Worker;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import io.lrsweep.stages.StageOutcome;
+import io.lrsweep.stages.StageProgress;
+import io.lrsweep.storage.CorruptObjectException;
+import io.lrsweep.storage.StoreKeys;
+import io.lrsweep.study.InvalidStudyException;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Conductor side of one stage: parse the task input, run the stage, report the outcome.
+ * Invalid input ends the task with a terminal error (no retries); any other failure is
+ * retryable. Progress goes to the task's log, never through IN_PROGRESS callbacks.
+ */
+abstract class StageWorker implements Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    private final String taskType;
+    private final TaskClient taskClient;
+    private final Semaphore compute;
+    private final FaultSwitch faults;
+    private final StageCounters counters;
+
+    StageWorker(String taskType, WorkerHost.Shared shared) {
+        this.taskType = taskType;
+        this.taskClient = shared.taskClient();
+        this.compute = shared.compute();
+        this.faults = shared.faults();
+        this.counters = shared.counters();
+    }
+
+    /** Runs the stage on the parsed input. */
+    abstract StageOutcome run(Task task, TaskInput input, StageProgress progress) throws Exception;
+
+    /** Whether the stage does heavy compute (then it waits for a compute slot). */
+    boolean computeBound() {
+        return true;
+    }
+
+    @Override
+    public String getTaskDefName() {
+        return taskType;
+    }
+
+    @Override
+    public boolean leaseExtendEnabled() {
+        return true;
+    }
+
+    @Override
+    public int getPollingInterval() {
+        return 200;
+    }
+
+    @Override
+    public TaskResult execute(Task task) {
+        TaskResult result = new TaskResult(task);
+        String stage = taskType.replace("lrsweep_", "");
+        StageProgress progress = line -> {
+            LOG.debug("[{} {}] {}", taskType, task.getTaskId(), line);
+            try {
+                taskClient.logMessageForTask(task.getTaskId(), line);
+            } catch (RuntimeException e) {
+                LOG.debug("could not send a task log line: {}", e.getMessage());
+            }
+        };
+        boolean acquired = false;
+        try {
+            faults.check(taskType);
+            if (computeBound()) {
+                compute.acquire();
+                acquired = true;
+            }
+            StageOutcome outcome = run(task, new TaskInput(task.getInputData()), progress);
+            result.setStatus(TaskResult.Status.COMPLETED);
+            result.setOutputData(outcome.outputs());
+            result.log(stage + " " + outcome.outcome());
+            LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), stage, outcome.outcome());
+            counters.record(stage, outcome.outcome());
+        } catch (InvalidStudyException | StoreKeys.InvalidKeyException | FaultSwitch.InjectedFault e) {
+            LOG.warn("[{} {}] invalid input: {}", taskType, task.getTaskId(), e.getMessage());
+            result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
+            result.setReasonForIncompletion(e.getMessage());
+            counters.record(stage, "failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.setStatus(TaskResult.Status.FAILED);
+            result.setReasonForIncompletion("worker interrupted while waiting to run");
+        } catch (Exception e) {
+            String reason = (e instanceof CorruptObjectException ? "corrupt input: " : "")
+                    + e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.error("[{} {}] failed: {}", taskType, task.getTaskId(), reason, e);
+            result.setStatus(TaskResult.Status.FAILED);
+            result.setReasonForIncompletion(reason);
+            counters.record(stage, "failed");
+        } finally {
+            if (acquired) {
+                compute.release();
+            }
+        }
+        return result;
+    }
+}

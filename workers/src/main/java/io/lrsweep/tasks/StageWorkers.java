@@ -1,0 +1,85 @@
+package io.lrsweep.tasks;
+
+import com.netflix.conductor.client.worker.Worker;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import io.lrsweep.stages.AnalyzeStage;
+import io.lrsweep.stages.AverageStage;
+import io.lrsweep.stages.FinetuneStage;
+import io.lrsweep.stages.PlanStage;
+import io.lrsweep.stages.PretrainStage;
+import io.lrsweep.stages.ReportStage;
+import io.lrsweep.stages.StageOutcome;
+import io.lrsweep.stages.StageProgress;
+import io.lrsweep.storage.ArtifactStore;
+import java.util.List;
+
+/** One worker per task type, each a thin adapter over its stage. */
+final class StageWorkers {
+    static final String PLAN = "lrsweep_plan";
+    static final String PRETRAIN = "lrsweep_pretrain";
+    static final String FINETUNE = "lrsweep_finetune";
+    static final String AVERAGE = "lrsweep_average";
+    static final String ANALYZE = "lrsweep_analyze";
+    static final String REPORT = "lrsweep_report";
+
+    private StageWorkers() {
+    }
+
+    static List<Worker> all(ArtifactStore store, WorkerHost.Shared shared) {
+        PlanStage plan = new PlanStage(store);
+        PretrainStage pretrain = new PretrainStage(store);
+        FinetuneStage finetune = new FinetuneStage(store);
+        AverageStage average = new AverageStage(store);
+        AnalyzeStage analyze = new AnalyzeStage(store);
+        ReportStage report = new ReportStage(store);
+        return List.of(
+                new StageWorker(PLAN, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        var input = new java.util.LinkedHashMap<>(task.getInputData());
+                        input.remove("force");
+                        input.values().removeIf(java.util.Objects::isNull);
+                        return plan.run(input, task.getWorkflowInstanceId(), in.flag("force"));
+                    }
+
+                    @Override
+                    boolean computeBound() {
+                        return false;
+                    }
+                },
+                new StageWorker(PRETRAIN, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        return pretrain.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
+                                in.flag("force"), progress);
+                    }
+                },
+                new StageWorker(FINETUNE, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        return finetune.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
+                                in.number("flr"), in.flag("force"), progress);
+                    }
+                },
+                new StageWorker(AVERAGE, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        return average.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
+                                in.integer("k"), in.flag("force"), progress);
+                    }
+                },
+                new StageWorker(ANALYZE, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        return analyze.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
+                                in.flag("force"), progress);
+                    }
+                },
+                new StageWorker(REPORT, shared) {
+                    @Override
+                    StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
+                        return report.run(in.string("studyId"), in.flag("force"), progress);
+                    }
+                });
+    }
+}

@@ -1,0 +1,83 @@
+package io.lrsweep.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Where a study stands: its status and, per stage, how many tasks are done, cached, running, failed. */
+public record StudyProgress(String workflowId, String status, String reason, int branches,
+                            Map<String, StageCount> stages, List<String> failures, JsonNode output) {
+
+    /** Task counts of one stage across all branches. */
+    public record StageCount(int completed, int cached, int running, int failed) {
+        StageCount add(String status, boolean cached) {
+            return switch (status) {
+                case "COMPLETED" -> cached ? new StageCount(completed, this.cached + 1, running, failed)
+                        : new StageCount(completed + 1, this.cached, running, failed);
+                case "IN_PROGRESS", "SCHEDULED" -> new StageCount(completed, this.cached, running + 1, failed);
+                case "FAILED", "FAILED_WITH_TERMINAL_ERROR", "TIMED_OUT", "CANCELED" ->
+                        new StageCount(completed, this.cached, running, failed + 1);
+                default -> this;
+            };
+        }
+    }
+
+    public boolean finished() {
+        return !status.equals("RUNNING") && !status.equals("PAUSED");
+    }
+
+    public static StudyProgress of(ConductorApi api, String workflowId) throws IOException {
+        JsonNode wf = api.workflow(workflowId);
+        Map<String, StageCount> stages = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        int branches = 0;
+        List<JsonNode> all = new ArrayList<>();
+        wf.path("tasks").forEach(all::add);
+        for (JsonNode t : wf.path("tasks")) {
+            if (t.path("taskType").asText().equals("SUB_WORKFLOW") && t.hasNonNull("subWorkflowId")) {
+                branches++;
+                api.workflow(t.path("subWorkflowId").asText()).path("tasks").forEach(all::add);
+            }
+        }
+        for (JsonNode t : all) {
+            String type = t.path("taskDefName").asText();
+            if (!type.startsWith("lrsweep_")) {
+                continue;
+            }
+            String stage = type.substring("lrsweep_".length());
+            String status = t.path("status").asText();
+            boolean cached = "cached".equals(t.path("outputData").path("outcome").asText());
+            stages.merge(stage, new StageCount(0, 0, 0, 0).add(status, cached), (a, b) -> new StageCount(
+                    a.completed() + b.completed(), a.cached() + b.cached(), a.running() + b.running(),
+                    a.failed() + b.failed()));
+            if (status.startsWith("FAILED") || status.equals("TIMED_OUT")) {
+                failures.add(stage + " " + t.path("inputData").path("plr").asText("") + " "
+                        + t.path("reasonForIncompletion").asText(""));
+            }
+        }
+        return new StudyProgress(workflowId, wf.path("status").asText(), wf.path("reasonForIncompletion").asText(""),
+                branches, stages, failures, wf.path("output"));
+    }
+
+    /** One line for a terminal: status and per-stage done/total. */
+    public String line() {
+        StringBuilder b = new StringBuilder(status);
+        b.append(" | branches ").append(branches);
+        stages.forEach((stage, c) -> {
+            b.append(" | ").append(stage).append(' ').append(c.completed() + c.cached());
+            if (c.cached() > 0) {
+                b.append(" (").append(c.cached()).append(" cached)");
+            }
+            if (c.running() > 0) {
+                b.append(" +").append(c.running()).append(" running");
+            }
+            if (c.failed() > 0) {
+                b.append(" !").append(c.failed()).append(" failed");
+            }
+        });
+        return b.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.lrsweep.tasks;
+
+import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.http.ConductorClient;
+import com.netflix.conductor.client.http.TaskClient;
+import com.netflix.conductor.client.worker.Worker;
+import io.lrsweep.storage.ArtifactStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every lrsweep worker against a Conductor server. At most {@code parallel} compute-bound
+ * stages run at once in this process; each task type polls with that many threads.
+ */
+public final class WorkerHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerHost.class);
+
+    /** What all workers of one host share. */
+    record Shared(TaskClient taskClient, Semaphore compute, FaultSwitch faults, StageCounters counters) {
+    }
+
+    private final ConductorClient client;
+    private final TaskRunnerConfigurer runner;
+    private final StageCounters counters = new StageCounters();
+
+    /**
+     * @param apiUrl Conductor's API base, e.g. {@code http://127.0.0.1:8080/api}
+     * @param domain task domain to poll (null or empty for none)
+     */
+    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults) {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
+        }
+        this.client = new ConductorClient(apiUrl);
+        TaskClient taskClient = new TaskClient(client);
+        Shared shared = new Shared(taskClient, new Semaphore(parallel, true), faults, counters);
+        List<Worker> workers = StageWorkers.all(store, shared);
+        Map<String, Integer> threads = new HashMap<>();
+        Map<String, String> domains = new HashMap<>();
+        for (Worker w : workers) {
+            boolean light = w.getTaskDefName().equals(StageWorkers.PLAN) || w.getTaskDefName().equals(StageWorkers.REPORT);
+            threads.put(w.getTaskDefName(), light ? 1 : parallel);
+            if (domain != null && !domain.isBlank()) {
+                domains.put(w.getTaskDefName(), domain);
+            }
+        }
+        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(taskClient, workers)
+                .withTaskThreadCount(threads)
+                .withShutdownGracePeriodSeconds(5);
+        if (!domains.isEmpty()) {
+            builder.withTaskToDomain(domains);
+        }
+        this.runner = builder.build();
+        LOG.info("workers for {} against {} (store {}, {} compute slots{})", threads.keySet(), apiUrl,
+                store.describe(), parallel, domains.isEmpty() ? "" : ", domain " + domain);
+    }
+
+    public WorkerHost start() {
+        runner.init();
+        return this;
+    }
+
+    public StageCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        runner.shutdown();
+        client.shutdown();
+    }
+}

@@ -1,0 +1,96 @@
+package io.lrsweep.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.lrsweep.stages.BranchResults;
+import io.lrsweep.study.StudyConfig;
+import io.lrsweep.study.StudyResolver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class StudyAggregationTest {
+    private static final List<Double> PLRS = List.of(1e-3, 1e-2, 2e-2, 5e-2, 0.3);
+
+    private static StudyConfig config() {
+        Map<String, Object> in = new HashMap<>();
+        in.put("preset", "synthetic-quick");
+        in.put("overrides", Map.of("plrs", PLRS, "seeds", 2));
+        return StudyResolver.resolve(in, "agg");
+    }
+
+    private static BranchResults.Point point(String name, Double flr, Integer k, double testAccuracy, double conc) {
+        double[] single = new double[16];
+        java.util.Arrays.fill(single, 0.5);
+        single[0] = 0.5 + conc * 0.4;
+        return new BranchResults.Point(name, flr, k, 0.1, 0.99, 0.5, testAccuracy, single, single.clone(), conc);
+    }
+
+    /** A branch with the given pre-train accuracy, FT accuracy offset, test barrier and convergence. */
+    private static BranchResults branch(StudyConfig c, double plr, int seed, boolean converged, double preAcc,
+                                        double ftAcc, double barrier, double conc) {
+        List<BranchResults.Point> ft = new ArrayList<>();
+        for (double flr : c.flrs()) {
+            ft.add(point("finetune", flr, null, ftAcc + (flr == c.geometryFlrHigh() ? 0.01 : 0), conc));
+        }
+        List<BranchResults.Point> avg = new ArrayList<>();
+        for (int k : c.swaKs()) {
+            avg.add(point("average", null, k, ftAcc + k * 1e-4, conc));
+        }
+        List<BranchResults.Geometry> geo = List.of(
+                new BranchResults.Geometry("swa-ft_low", 0.2 + seed, barrier / 2, barrier, new double[0], new double[0]),
+                new BranchResults.Geometry("swa-ft_high", 0.3, 0, barrier / 3, new double[0], new double[0]),
+                new BranchResults.Geometry("ft_low-ft_high", 0.4, 0, 0, new double[0], new double[0]));
+        return new BranchResults(plr, seed, seed, converged ? 0.001 : 0.3, converged, point("pretrain", null, null,
+                preAcc, conc), ft, avg, geo);
+    }
+
+    @Test
+    void regimesThresholdBandAndBestPlrsFollowFromTheSeedMeans() {
+        StudyConfig c = config();
+        Map<Double, List<BranchResults>> b = new TreeMap<>();
+        b.put(1e-3, List.of(branch(c, 1e-3, 0, true, 0.74, 0.74, 0.0, 0.1), branch(c, 1e-3, 1, true, 0.76, 0.76, 0.0, 0.1)));
+        // One converged seed of two is not a majority: not regime 1.
+        b.put(1e-2, List.of(branch(c, 1e-2, 0, true, 0.75, 0.80, 0.004, 0.5), branch(c, 1e-2, 1, false, 0.73, 0.82, 0.006, 0.7)));
+        b.put(2e-2, List.of(branch(c, 2e-2, 0, false, 0.70, 0.78, 0.002, 0.6), branch(c, 2e-2, 1, false, 0.70, 0.78, 0.008, 0.6)));
+        b.put(5e-2, List.of(branch(c, 5e-2, 0, false, 0.60, 0.70, 0.05, 0.3), branch(c, 5e-2, 1, false, 0.62, 0.70, 0.03, 0.3)));
+        b.put(0.3, List.of(branch(c, 0.3, 0, false, 0.51, 0.60, 0.2, 0.2), branch(c, 0.3, 1, false, 0.50, 0.60, 0.2, 0.2)));
+
+        StudyReport r = StudyAggregation.aggregate(c, b);
+        assertThat(r.perPlr()).extracting(StudyReport.PlrRow::regime).containsExactly("1", "2A", "2A", "2B", "3");
+        assertThat(r.summary().thresholdPlr()).isEqualTo(1e-2);
+        assertThat(r.summary().band2a()).containsExactly(1e-2, 2e-2);
+        assertThat(r.summary().bestFinetune().plr()).isEqualTo(1e-2);
+        assertThat(r.summary().bestFinetune().flr()).isEqualTo(c.geometryFlrHigh());
+        assertThat(r.summary().bestFinetune().testAccuracy()).isCloseTo(0.82, within(1e-12));
+        assertThat(r.summary().bestAverage().plr()).isEqualTo(1e-2);
+        assertThat(r.summary().bestAverage().k()).isEqualTo(50);
+        assertThat(r.summary().bestPretrain().plr()).isEqualTo(1e-3);
+        var row = r.perPlr().get(1);
+        assertThat(row.seeds()).isEqualTo(2);
+        assertThat(row.convergedSeeds()).isEqualTo(1);
+        assertThat(row.pretrain().testAccuracy()).isCloseTo(0.74, within(1e-12));
+        assertThat(row.geometry().get(0).angle()).isCloseTo(0.7, within(1e-12));
+        assertThat(row.geometry().get(0).barrierTest()).isCloseTo(0.005, within(1e-12));
+        assertThat(row.features().concentration()).isCloseTo(0.6, within(1e-12));
+        assertThat(r.thresholds()).containsEntry("barrier_limit", 0.01).containsEntry("convergence_loss", 0.01);
+    }
+
+    @Test
+    void noRegimeOneMeansTheThresholdIsTheSmallestPlrAndNo2aMeansNoBand() {
+        StudyConfig c = config();
+        Map<Double, List<BranchResults>> b = new TreeMap<>();
+        for (double plr : PLRS) {
+            b.put(plr, List.of(branch(c, plr, 0, false, 0.7, 0.7, 0.05, 0.2), branch(c, plr, 1, false, 0.7, 0.7, 0.05, 0.2)));
+        }
+        StudyReport r = StudyAggregation.aggregate(c, b);
+        assertThat(r.summary().thresholdPlr()).isEqualTo(1e-3);
+        assertThat(r.summary().band2a()).isNull();
+        assertThat(ReportPages.csv(r).lines()).hasSize(1 + PLRS.size());
+        assertThat(ReportPages.html(r, List.of("a.png"))).contains("none detected").contains("figures/a.png");
+    }
+}

@@ -1,0 +1,177 @@
+package io.lrsweep.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.storage.CorruptObjectException;
+import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.study.InvalidStudyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagesTest {
+    @TempDir
+    Path root;
+
+    static Map<String, Object> tinyStudy(String id) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("plrs", List.of(1e-3, 0.1));
+        overrides.put("seeds", 1);
+        overrides.put("pretrainIterations", 1000);
+        overrides.put("finetuneIterations", 300);
+        overrides.put("swaKs", List.of(2, 5));
+        overrides.put("geometryK", 5);
+        overrides.put("testSize", 500);
+        overrides.put("singleFeatureSize", 300);
+        Map<String, Object> in = new HashMap<>();
+        in.put("preset", "synthetic-quick");
+        in.put("overrides", overrides);
+        in.put("studyId", id);
+        return in;
+    }
+
+    private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
+        new PretrainStage(store).run(id, plr, 0, false, StageProgress.NONE);
+        for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
+            new FinetuneStage(store).run(id, plr, 0, flr, false, StageProgress.NONE);
+        }
+        for (int k : List.of(2, 5)) {
+            new AverageStage(store).run(id, plr, 0, k, false, StageProgress.NONE);
+        }
+        new AnalyzeStage(store).run(id, plr, 0, false, StageProgress.NONE);
+    }
+
+    @Test
+    void aWholeStudyRunsThroughTheStagesAndWritesTheReport() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageOutcome plan = new PlanStage(store).run(tinyStudy("t1"), "wf", false);
+        assertThat(plan.outputs()).containsEntry("branches", 2);
+        assertThat((List<?>) plan.outputs().get("dynamicTasks")).hasSize(2);
+        runBranch(store, "t1", 1e-3);
+        runBranch(store, "t1", 0.1);
+        StageOutcome report = new ReportStage(store).run("t1", false, StageProgress.NONE);
+        assertThat(report.cached()).isFalse();
+        Path dir = store.pathOf("studies/t1/report/index.html").getParent();
+        assertThat(dir.resolve("index.html")).content().contains("Summary").contains("figures/");
+        assertThat(dir.resolve("results.csv")).content().startsWith("plr,regime,");
+        try (var figures = Files.list(dir.resolve("figures"))) {
+            List<Path> pngs = figures.toList();
+            assertThat(pngs).hasSizeGreaterThanOrEqualTo(8);
+            for (Path png : pngs) {
+                byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+                assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
+            }
+        }
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("results.json").toFile());
+        JsonNode s = r.get("summary");
+        assertThat(s.has("threshold_plr")).isTrue();
+        assertThat(s.has("band_2a")).isTrue();
+        assertThat(s.get("best_finetune").has("plr")).isTrue();
+        assertThat(s.get("best_finetune").has("test_accuracy")).isTrue();
+        assertThat(s.get("best_average").has("test_accuracy")).isTrue();
+        JsonNode row = r.get("per_plr").get(1);
+        assertThat(row.get("plr").asDouble()).isEqualTo(0.1);
+        double maxBarrier = 0;
+        for (JsonNode g : row.get("geometry")) {
+            maxBarrier = Math.max(maxBarrier, g.get("barrier_test").asDouble());
+        }
+        // The reported regime is the classifier's verdict on the row's own numbers.
+        assertThat(row.get("regime").asText()).isEqualTo(io.lrsweep.science.RegimeThresholds.PAPER.classify(
+                2 * row.get("converged_seeds").asInt() > row.get("seeds").asInt(),
+                row.get("pretrain").get("test_accuracy").asDouble(), maxBarrier).label());
+        assertThat(row.get("pretrain").get("test_accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(row.get("finetune")).hasSize(3);
+        assertThat(row.get("average")).hasSize(2);
+        assertThat(row.get("geometry")).hasSize(3);
+        assertThat(row.get("geometry").get(0).has("barrier_test")).isTrue();
+        assertThat(row.get("features").get("sorted_single_feature_accuracy")).hasSize(16);
+        assertThat(row.get("features").has("concentration")).isTrue();
+        assertThat(row.get("seeds").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aFinishedStageIsFoundCachedWithoutTrainingAndForceRecomputes() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(tinyStudy("t2"), "wf", false);
+        StageOutcome first = new PretrainStage(store).run("t2", 1e-3, 0, false, StageProgress.NONE);
+        assertThat(first.cached()).isFalse();
+        long steps = ProjectedSgd.STEPS_TAKEN.get();
+        StageOutcome again = new PretrainStage(store).run("t2", 1e-3, 0, false, StageProgress.NONE);
+        assertThat(again.cached()).isTrue();
+        assertThat(again.outputs().get("fingerprint")).isEqualTo(first.outputs().get("fingerprint"));
+        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isEqualTo(steps);
+        StageOutcome forced = new PretrainStage(store).run("t2", 1e-3, 0, true, StageProgress.NONE);
+        assertThat(forced.cached()).isFalse();
+        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isGreaterThanOrEqualTo(steps + 1000);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPretrainInterruptedMidwayResumesAndEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        Map<String, Object> study = tinyStudy("t3");
+        // Long enough for a resume checkpoint (every 1,000 iterations) before the crash.
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 3000);
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
+        new PlanStage(straight).run(study, "wf", false);
+        new PretrainStage(straight).run("t3", 1e-3, 0, false, StageProgress.NONE);
+
+        FileSystemArtifactStore crashing = new FileSystemArtifactStore(root.resolve("b"));
+        new PlanStage(crashing).run(study, "wf", false);
+        AtomicInteger lines = new AtomicInteger();
+        assertThatThrownBy(() -> new PretrainStage(crashing).run("t3", 1e-3, 0, false, line -> {
+            if (lines.incrementAndGet() == 6) {
+                throw new IllegalStateException("worker killed");
+            }
+        })).hasMessageContaining("worker killed");
+        assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/MANIFEST.json")).isFalse();
+        assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isTrue();
+        List<String> log = new java.util.ArrayList<>();
+        new PretrainStage(crashing).run("t3", 1e-3, 0, false, log::add);
+        assertThat(log.get(0)).startsWith("resuming from iteration");
+        assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isFalse();
+        for (String key : straight.list("studies/t3/branches")) {
+            if (!key.endsWith("MANIFEST.json")) {
+                assertThat(crashing.get(key)).as(key).containsExactly(straight.get(key));
+            }
+        }
+    }
+
+    @Test
+    void aCorruptedCheckpointIsDetectedWithItsKey() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(tinyStudy("t4"), "wf", false);
+        new PretrainStage(store).run("t4", 1e-3, 0, false, StageProgress.NONE);
+        Path ckpt = store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000001000.ckpt");
+        byte[] b = Files.readAllBytes(ckpt);
+        b[b.length / 2] ^= 1;
+        Files.write(ckpt, b);
+        assertThatThrownBy(() -> new FinetuneStage(store).run("t4", 1e-3, 0, 1e-4, false, StageProgress.NONE))
+                .isInstanceOf(CorruptObjectException.class).hasMessageContaining("iter-000001000.ckpt");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void stagesRefuseValuesOutsideTheStudyGrid() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(tinyStudy("t5"), "wf", false);
+        assertThatThrownBy(() -> new PretrainStage(store).run("t5", 0.5, 0, false, StageProgress.NONE))
+                .isInstanceOf(InvalidStudyException.class).hasMessageStartingWith("plr:");
+        assertThatThrownBy(() -> new PretrainStage(store).run("t5", 1e-3, 3, false, StageProgress.NONE))
+                .hasMessageStartingWith("seed:");
+        assertThatThrownBy(() -> new PretrainStage(store).run("nope", 1e-3, 0, false, StageProgress.NONE))
+                .hasMessageStartingWith("studyId: no study 'nope'");
+        Map<String, Object> changed = tinyStudy("t5");
+        ((Map<String, Object>) changed.get("overrides")).put("seeds", 2);
+        assertThatThrownBy(() -> new PlanStage(store).run(changed, "wf", false))
+                .hasMessageContaining("already exists with a different configuration");
+    }
+}

@@ -1,0 +1,122 @@
+package io.lrsweep.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StudyResolverTest {
+
+    private static Map<String, Object> input(String preset, Map<String, Object> overrides) {
+        Map<String, Object> in = new HashMap<>();
+        in.put("preset", preset);
+        if (overrides != null) {
+            in.put("overrides", overrides);
+        }
+        return in;
+    }
+
+    @Test
+    void everyPresetIsValid() {
+        for (String name : Presets.names()) {
+            StudyConfig c = StudyResolver.resolve(input(name, null), "id-1");
+            assertThat(c.studyId()).isEqualTo("id-1");
+            assertThat(c.preset()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void theQuickPresetSpansTheGridAndThePaperPresetIsTheFullProtocol() {
+        StudyConfig quick = Presets.find("synthetic-quick").orElseThrow();
+        assertThat(quick.plrs()).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(quick.seeds()).isGreaterThanOrEqualTo(3);
+        assertThat(Presets.SYNTHETIC_PAPER_PLRS).containsAll(quick.plrs());
+        StudyConfig paper = Presets.find("synthetic-paper").orElseThrow();
+        assertThat(paper.plrs()).hasSize(23);
+        assertThat(paper.seeds()).isEqualTo(50);
+        assertThat(paper.dataSeeds()).isEqualTo(5);
+        assertThat(paper.pretrainIterations()).isEqualTo(40_000);
+        assertThat(paper.finetuneIterations()).isEqualTo(20_000);
+        assertThat(paper.flrs()).containsExactly(3.16e-5, 1e-4, 7.5e-3);
+        assertThat(paper.swaKs()).containsExactly(2, 5, 10, 20, 50);
+    }
+
+    @Test
+    void overridesReplacePresetFields() {
+        StudyConfig c = StudyResolver.resolve(input("synthetic-quick",
+                Map.of("plrs", List.of(1e-3, 2e-2), "seeds", 2, "pretrainIterations", 6000)), "x");
+        assertThat(c.plrs()).containsExactly(1e-3, 2e-2);
+        assertThat(c.seeds()).isEqualTo(2);
+        assertThat(c.pretrainIterations()).isEqualTo(6000);
+        assertThat(c.flrs()).isEqualTo(Presets.find("synthetic-quick").orElseThrow().flrs());
+    }
+
+    @Test
+    void aNegativePlrIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick",
+                Map.of("plrs", List.of(1e-3, -0.1))), "x"))
+                .isInstanceOf(InvalidStudyException.class)
+                .hasMessageStartingWith("plrs[1]: -0.1 is not a positive");
+    }
+
+    @Test
+    void anUnknownPresetIsRefusedListingTheKnownOnes() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("cifar-magic", null), "x"))
+                .isInstanceOf(InvalidStudyException.class)
+                .hasMessageContaining("preset: unknown preset 'cifar-magic'")
+                .hasMessageContaining("synthetic-quick");
+        assertThatThrownBy(() -> StudyResolver.resolve(new HashMap<>(), "x")).hasMessageStartingWith("preset:");
+    }
+
+    @Test
+    void anEmptyGridIsRefused() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of())), "x"))
+                .hasMessageStartingWith("plrs: must not be empty");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("flrs", List.of())), "x"))
+                .hasMessageStartingWith("flrs: must not be empty");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("swaKs", List.of())), "x"))
+                .hasMessageStartingWith("swaKs: must not be empty");
+    }
+
+    @Test
+    void unknownFieldsAndWrongTypesAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("lr", 1)), "x"))
+                .hasMessageStartingWith("overrides.lr: unknown field");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("seeds", "three")), "x"))
+                .hasMessageStartingWith("overrides.seeds: has the wrong type");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("seeds", 2.5)), "x"))
+                .hasMessageStartingWith("overrides.seeds");
+        Map<String, Object> extra = input("synthetic-quick", null);
+        extra.put("plr", 1);
+        assertThatThrownBy(() -> StudyResolver.resolve(extra, "x")).hasMessageStartingWith("plr: unknown input field");
+    }
+
+    @Test
+    void inconsistentSettingsAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("geometryK", 3)), "x"))
+                .hasMessageStartingWith("geometryK: 3 is not one of swaKs");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("pretrainIterations", 1000)), "x"))
+                .hasMessageStartingWith("pretrainIterations: 1000 is shorter than the SWA window");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("featureFlr", 0.5)), "x"))
+                .hasMessageStartingWith("featureFlr:");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of(0.1, 0.1))), "x"))
+                .hasMessageStartingWith("plrs[1]: 0.1 appears twice");
+    }
+
+    @Test
+    void studyIdsThatWouldEscapeTheStorePrefixAreRefused() {
+        for (String bad : List.of("../other", "a/b", "/abs", ".hidden", "x".repeat(65), "bad\nid", "")) {
+            Map<String, Object> in = input("synthetic-quick", null);
+            in.put("studyId", bad);
+            if (bad.isEmpty()) {
+                // Empty means "use the workflow id".
+                assertThat(StudyResolver.resolve(in, "wf-1").studyId()).isEqualTo("wf-1");
+                continue;
+            }
+            assertThatThrownBy(() -> StudyResolver.resolve(in, "x")).as(bad).hasMessageStartingWith("studyId:");
+        }
+    }
+}
