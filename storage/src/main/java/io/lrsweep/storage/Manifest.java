@@ -22,6 +22,15 @@ public record Manifest(int format, String stage, String fingerprint, Map<String,
         metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
 
+    /**
+     * What the stage produced: its fingerprint and every object's key, size and SHA-256, without the
+     * completion time. Two runs of the same deterministic stage have the same content hash, so
+     * downstream stages put this (not the manifest's bytes) into their fingerprints.
+     */
+    public String contentHash() {
+        return Fingerprint.of(Map.of("fingerprint", fingerprint, "objects", objects));
+    }
+
     /** The entry for an object of this stage by its key. */
     public Optional<StoredObject> object(String key) {
         return objects.stream().filter(o -> o.key().equals(key)).findFirst();

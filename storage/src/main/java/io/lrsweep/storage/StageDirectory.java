@@ -65,14 +65,10 @@ public final class StageDirectory {
         }
     }
 
-    /** SHA-256 of the manifest's bytes, which downstream stages put into their fingerprints. */
-    public String manifestSha256() throws IOException {
-        return Sha256.hex(store.get(key(Manifest.FILE_NAME)));
-    }
-
     /**
      * Hashes the named objects as they now are in the store and writes the manifest that lists
-     * them; only then is the stage finished.
+     * them; only then is the stage finished. If another attempt of the same stage (at-least-once
+     * delivery) already committed the same objects under the same fingerprint, its manifest is kept.
      */
     public Manifest commit(String stage, String fingerprint, Map<String, Object> inputs, List<String> names,
                            Map<String, Object> metrics, String codeVersion) throws IOException {
@@ -88,6 +84,10 @@ public final class StageDirectory {
         }
         Manifest manifest = new Manifest(Manifest.FORMAT, stage, fingerprint, inputs, objects, metrics,
                 codeVersion, Instant.now().toString());
+        Optional<Manifest> existing = manifest();
+        if (existing.isPresent() && existing.get().contentHash().equals(manifest.contentHash())) {
+            return existing.get();
+        }
         store.put(key(Manifest.FILE_NAME), Json.bytes(manifest));
         return manifest;
     }

@@ -66,6 +66,24 @@ class StageDirectoryTest {
     }
 
     @Test
+    void aSecondCommitOfTheSameObjectsKeepsTheFirstManifestAndTheContentHashIgnoresTime() throws Exception {
+        StageDirectory dir = new StageDirectory(new FileSystemArtifactStore(root), "st");
+        dir.write("a", new byte[] {9});
+        Manifest first = dir.commit("x", "fp", Map.of(), List.of("a"), Map.of("run", 1), "test");
+        Thread.sleep(5);
+        Manifest second = dir.commit("x", "fp", Map.of(), List.of("a"), Map.of("run", 2), "test");
+        assertThat(second).isEqualTo(first);
+        assertThat(dir.manifest().orElseThrow().metrics()).containsEntry("run", 1);
+        Manifest later = new Manifest(first.format(), first.stage(), first.fingerprint(), first.inputs(), first.objects(),
+                Map.of("run", 3), "other", "2030-01-01T00:00:00Z");
+        assertThat(later.contentHash()).isEqualTo(first.contentHash());
+        dir.write("a", new byte[] {8});
+        Manifest changed = dir.commit("x", "fp", Map.of(), List.of("a"), Map.of("run", 4), "test");
+        assertThat(changed.contentHash()).isNotEqualTo(first.contentHash());
+        assertThat(dir.manifest().orElseThrow().metrics()).containsEntry("run", 4);
+    }
+
+    @Test
     void anUnparseableManifestCountsAsUnfinished() throws IOException {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         store.put("st/MANIFEST.json", "{\"format\": 1, \"stage\"".getBytes());

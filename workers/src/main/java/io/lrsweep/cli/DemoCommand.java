@@ -80,7 +80,13 @@ final class DemoCommand implements Callable<Integer> {
                 String sid = p.output().path("studyId").asText(id);
                 String index = StudyLayout.report(sid) + "/index.html";
                 System.out.printf("Study %s completed in %.1f min.%n", id, minutes);
-                System.out.println("Summary: " + p.output().path("summary"));
+                var m = p.output().path("summary");
+                System.out.printf("Convergence threshold PLR %s, 2A band %s%n", m.path("thresholdPlr").asText("none"),
+                        m.path("band2a").isArray() ? m.path("band2a").toString() : "none");
+                System.out.printf("Best test accuracy: pre-training %.4f, fine-tuning %.4f at PLR %s, SWA %.4f at PLR %s%n",
+                        m.path("bestPretrainTestAccuracy").asDouble(), m.path("bestFinetuneTestAccuracy").asDouble(),
+                        m.path("bestFinetunePlr").asText(), m.path("bestAverageTestAccuracy").asDouble(),
+                        m.path("bestAveragePlr").asText());
                 if (out != null) {
                     System.out.println("Report: " + ReportLocation.copy(artifacts, sid, out));
                 } else if (artifacts instanceof FileSystemArtifactStore fs) {

@@ -9,7 +9,8 @@ public final class ReportPages {
     }
 
     public static String csv(StudyReport r) {
-        StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,pretrain_test_accuracy");
+        StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
+                + "pretrain_test_accuracy");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append(",finetune_flr_").append(f.flr()).append("_test_accuracy"));
         first.average().forEach(a -> b.append(",average_k").append(a.k()).append("_test_accuracy"));
@@ -19,7 +20,7 @@ public final class ReportPages {
         for (var row : r.perPlr()) {
             b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
                     .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
-                    .append(num(row.pretrain().testAccuracy()));
+                    .append(num(row.typicalMaxTestBarrier())).append(',').append(num(row.pretrain().testAccuracy()));
             row.finetune().forEach(f -> b.append(',').append(num(f.testAccuracy())));
             row.average().forEach(a -> b.append(',').append(num(a.testAccuracy())));
             row.geometry().forEach(g -> b.append(',').append(num(g.angle())).append(',').append(num(g.barrierTrain()))
@@ -51,7 +52,7 @@ public final class ReportPages {
         for (String f : figures) {
             b.append("<img src=\"figures/").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\">\n");
         }
-        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>regime</th><th>seeds</th><th>converged</th><th>pre-train</th>");
+        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append("<th>FT ").append(fmt(f.flr())).append("</th>"));
         first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
@@ -61,6 +62,7 @@ public final class ReportPages {
         for (var row : r.perPlr()) {
             b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.regime()).append("</td><td>")
                     .append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td><td>")
+                    .append(num(row.typicalMaxTestBarrier())).append("</td><td>")
                     .append(num(row.pretrain().testAccuracy())).append("</td>");
             row.finetune().forEach(f -> b.append("<td>").append(num(f.testAccuracy())).append("</td>"));
             row.average().forEach(a -> b.append("<td>").append(num(a.testAccuracy())).append("</td>"));

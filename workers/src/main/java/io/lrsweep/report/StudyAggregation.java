@@ -55,9 +55,11 @@ public final class StudyAggregation {
                     mean(runs, r -> r.geometry().get(gi).barrierTrain()),
                     mean(runs, r -> r.geometry().get(gi).barrierTest())));
         }
-        double maxTestBarrier = geometry.stream().mapToDouble(StudyReport.PairGeometry::barrierTest).max().orElse(0);
-        // A PLR converges when most of its seeds did.
-        Regime regime = t.classify(2 * converged > runs.size(), preTest, maxTestBarrier);
+        // A PLR is classified by its typical seed: it converges when most seeds did, and its barrier
+        // is the median over seeds of each seed's largest test barrier, so one seed that jumps out of
+        // the basin does not decide the regime of the PLR on its own.
+        double typicalBarrier = median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
+        Regime regime = t.classify(2 * converged > runs.size(), preTest, typicalBarrier);
         List<StudyReport.FlrAccuracy> ft = new ArrayList<>();
         for (double flr : c.flrs()) {
             ft.add(new StudyReport.FlrAccuracy(flr, mean(runs, r -> finetune(r, flr).testAccuracy()),
@@ -77,7 +79,7 @@ public final class StudyAggregation {
         var features = new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), sorted,
                 mean(runs, r -> finetune(r, c.featureFlr()).concentration()));
         return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
-                mean(runs, BranchResults::minEpochLoss),
+                mean(runs, BranchResults::minEpochLoss), typicalBarrier,
                 new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().trainAccuracy()),
                         mean(runs, r -> r.pretrain().testLoss())),
                 ft, avg, geometry, features);
@@ -149,6 +151,13 @@ public final class StudyAggregation {
     private static BranchResults.Point average(BranchResults r, int k) {
         return r.average().stream().filter(p -> p.k() == k).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("branch plr=" + r.plr() + " has no average k=" + k));
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static double mean(List<BranchResults> runs, ToDoubleFunction<BranchResults> f) {

@@ -38,6 +38,8 @@ public record StudyReport(
             int seeds,
             @JsonProperty("converged_seeds") int convergedSeeds,
             @JsonProperty("min_epoch_loss") double minEpochLoss,
+            /** Median over seeds of each seed's largest test barrier: the 2A/2B criterion. */
+            @JsonProperty("typical_max_test_barrier") double typicalMaxTestBarrier,
             Accuracy pretrain,
             List<FlrAccuracy> finetune,
             List<KAccuracy> average,

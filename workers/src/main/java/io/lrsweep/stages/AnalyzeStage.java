@@ -50,10 +50,10 @@ public final class AnalyzeStage {
         }
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
         Map<String, Object> inputs = StageCache.inputs(NAME, b);
-        inputs.put("pretrainManifest", pretrain.manifestSha256());
+        inputs.put("pretrainManifest", pretrain.contentHash());
         Map<String, String> upstream = new TreeMap<>();
-        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.manifestSha256()));
-        averages.forEach((k, f) -> upstream.put("average/" + k, f.manifestSha256()));
+        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.contentHash()));
+        averages.forEach((k, f) -> upstream.put("average/" + k, f.contentHash()));
         inputs.put("upstreamManifests", upstream);
         inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
                 "k", c.geometryK(), "points", ErrorBarrier.POINTS));

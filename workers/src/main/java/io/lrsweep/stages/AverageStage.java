@@ -36,7 +36,7 @@ public final class AverageStage {
         StageDirectory dir = new StageDirectory(store, StudyLayout.average(studyId, plr, seed, k));
         Map<String, Object> inputs = StageCache.inputs(NAME, b);
         inputs.put("k", k);
-        inputs.put("pretrainManifest", pretrain.manifestSha256());
+        inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
         if (cached.isPresent()) {

@@ -36,7 +36,7 @@ public final class FinetuneStage {
         Map<String, Object> inputs = StageCache.inputs(NAME, b);
         inputs.put("flr", flr);
         inputs.put("iterations", b.config().finetuneIterations());
-        inputs.put("pretrainManifest", pretrain.manifestSha256());
+        inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
         if (cached.isPresent()) {

@@ -13,8 +13,13 @@ final class PointLoader {
     private PointLoader() {
     }
 
-    /** A finished stage: its directory, manifest and the manifest's own hash. */
-    record Finished(StageDirectory dir, Manifest manifest, String manifestSha256) {
+    /** A finished stage: its directory and manifest. */
+    record Finished(StageDirectory dir, Manifest manifest) {
+        /** What downstream fingerprints record of this stage. */
+        String contentHash() {
+            return manifest.contentHash();
+        }
+
         Weights weights(String name) throws IOException {
             byte[] data = dir.readVerified(manifest, name);
             return CheckpointFormat.decode(data).state().weights();
@@ -26,7 +31,7 @@ final class PointLoader {
         StageDirectory dir = new StageDirectory(store, prefix);
         Manifest m = dir.manifest().orElseThrow(() -> new UpstreamMissingException(what + " has not finished: no "
                 + Manifest.FILE_NAME + " under " + prefix));
-        return new Finished(dir, m, dir.manifestSha256());
+        return new Finished(dir, m);
     }
 
     /** An upstream stage has no manifest (not finished, or its manifest was lost). */

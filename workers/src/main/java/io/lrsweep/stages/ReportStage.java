@@ -36,7 +36,7 @@ public final class ReportStage {
             for (int seed = 0; seed < c.seeds(); seed++) {
                 PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed),
                         "analyze plr=" + plr + " seed=" + seed);
-                upstream.put(StudyLayout.rate(plr) + "/" + seed, f.manifestSha256());
+                upstream.put(StudyLayout.rate(plr) + "/" + seed, f.contentHash());
                 branches.computeIfAbsent(plr, p -> new ArrayList<>())
                         .add(Json.read(f.dir().readVerified(f.manifest(), AnalyzeStage.RESULTS), BranchResults.class));
             }

@@ -81,6 +81,21 @@ class StudyAggregationTest {
     }
 
     @Test
+    void oneSeedThatJumpsOutOfTheBasinDoesNotMakeA2aPlr2b() {
+        StudyConfig c = StudyResolver.resolve(Map.of("preset", "synthetic-quick",
+                "overrides", Map.of("plrs", List.of(1e-2), "seeds", 3)), "agg");
+        StudyReport r = StudyAggregation.aggregate(c, Map.of(1e-2, List.of(
+                branch(c, 1e-2, 0, false, 0.7, 0.8, 0.004, 0.5),
+                branch(c, 1e-2, 1, false, 0.7, 0.8, 0.30, 0.5),
+                branch(c, 1e-2, 2, false, 0.7, 0.8, 0.006, 0.5))));
+        assertThat(r.perPlr().get(0).regime()).isEqualTo("2A");
+        assertThat(r.perPlr().get(0).typicalMaxTestBarrier()).isCloseTo(0.006, within(1e-12));
+        assertThat(r.perPlr().get(0).geometry().get(0).barrierTest()).as("the mean is still reported")
+                .isCloseTo((0.004 + 0.30 + 0.006) / 3, within(1e-12));
+        assertThat(StudyAggregation.median(new double[] {3, 1, 2, 10})).isEqualTo(2.5);
+    }
+
+    @Test
     void noRegimeOneMeansTheThresholdIsTheSmallestPlrAndNo2aMeansNoBand() {
         StudyConfig c = config();
         Map<Double, List<BranchResults>> b = new TreeMap<>();

@@ -146,6 +146,26 @@ class StagesTest {
     }
 
     @Test
+    void twoWorkersRunningTheSameStageAtOnceLeaveOneConsistentResult() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(tinyStudy("t6"), "wf", false);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> new PretrainStage(store).run("t6", 1e-3, 0, false, StageProgress.NONE));
+            var b = pool.submit(() -> new PretrainStage(store).run("t6", 1e-3, 0, false, StageProgress.NONE));
+            assertThat(a.get().outputs().get("fingerprint")).isEqualTo(b.get().outputs().get("fingerprint"));
+        } finally {
+            pool.shutdown();
+        }
+        var dir = new io.lrsweep.storage.StageDirectory(store, StudyLayout.pretrain("t6", 1e-3, 0));
+        var manifest = dir.manifest().orElseThrow();
+        for (var o : manifest.objects()) {
+            dir.readVerified(manifest, o.key().substring(dir.prefix().length() + 1));
+        }
+        assertThat(new FinetuneStage(store).run("t6", 1e-3, 0, 1e-4, false, StageProgress.NONE).cached()).isFalse();
+    }
+
+    @Test
     void aCorruptedCheckpointIsDetectedWithItsKey() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t4"), "wf", false);
