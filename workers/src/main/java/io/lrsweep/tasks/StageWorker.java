@@ -57,6 +57,12 @@ abstract class StageWorker implements Worker {
         return 200;
     }
 
+    /** No polling while every compute slot is busy, so this worker never hoards tasks that others could run. */
+    @Override
+    public boolean paused() {
+        return computeBound() && compute.availablePermits() == 0;
+    }
+
     @Override
     public TaskResult execute(Task task) {
         TaskResult result = new TaskResult(task);
