@@ -119,6 +119,11 @@ public final class ReportCharts {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            if (data.getSeriesKey(i).toString().startsWith("rank ")) {
+                // Ranks run from red (the strongest feature) to blue (the weakest).
+                float hue = 0.66f * i / Math.max(1, data.getSeriesCount() - 1);
+                renderer.setSeriesPaint(i, Color.getHSBColor(hue, 0.85f, 0.85f));
+            }
             if (data.getSeriesKey(i).equals("pre-training") && data.getSeriesCount() > 1) {
                 // The reference line: black and dashed, so the FT/SWA lines stand out against it.
                 renderer.setSeriesPaint(i, Color.BLACK);
