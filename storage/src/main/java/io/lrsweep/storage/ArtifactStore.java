@@ -11,11 +11,14 @@ import java.util.Optional;
  */
 public interface ArtifactStore {
 
-    /** Stores {@code data} under {@code key}, replacing any previous object, atomically. */
-    StoredObject put(String key, InputStream data) throws IOException;
+    /**
+     * Streams {@code data} to {@code key}, replacing any previous object, atomically; returns the
+     * size and SHA-256 computed while streaming. The payload may be opened again on a retry.
+     */
+    StoredObject put(String key, Payload data) throws IOException;
 
     default StoredObject put(String key, byte[] data) throws IOException {
-        return put(key, new java.io.ByteArrayInputStream(data));
+        return put(key, Payload.of(data));
     }
 
     /** Opens the object for reading; {@link java.nio.file.NoSuchFileException} if absent. */

@@ -10,22 +10,26 @@ public final class ArtifactStores {
     }
 
     /**
-     * {@code file:///abs/dir} or a plain directory path → local filesystem store. S3 stores
-     * ({@code s3://bucket/prefix}) are not part of this build yet.
+     * {@code file:///abs/dir} or a plain directory path → local filesystem store;
+     * {@code s3://bucket/prefix} → S3 store configured from the process environment (see {@link S3Settings}).
      */
     public static ArtifactStore open(String location) throws IOException {
+        return open(location, System.getenv());
+    }
+
+    /** As {@link #open(String)}, with S3 settings and credentials taken from {@code env}. */
+    public static ArtifactStore open(String location, java.util.Map<String, String> env) throws IOException {
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException("store location is empty");
         }
         if (location.startsWith("s3://")) {
-            throw new IllegalArgumentException("store " + location + ": S3 stores are not supported by this build yet;"
-                    + " use file:///path or a directory");
+            return new S3ArtifactStore(S3Settings.of(location, env)).ensureBucket();
         }
         if (location.startsWith("file:")) {
             return new FileSystemArtifactStore(Path.of(URI.create(location)));
         }
         if (location.contains("://")) {
-            throw new IllegalArgumentException("store " + location + ": unknown scheme; use file:///path or a directory");
+            throw new IllegalArgumentException("store " + location + ": unknown scheme; use s3://bucket/prefix, file:///path or a directory");
         }
         return new FileSystemArtifactStore(Path.of(location));
     }

@@ -46,14 +46,15 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public StoredObject put(String key, InputStream data) throws IOException {
+    public StoredObject put(String key, Payload payload) throws IOException {
         Path target = pathOf(key);
         Files.createDirectories(target.getParent());
         Path temp = root.resolve(TEMP_DIR).resolve(UUID.randomUUID() + ".part");
         MessageDigest digest = Sha256.newDigest();
         long size;
         try {
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temp,
+            try (InputStream data = payload.open();
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(temp,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), digest)) {
                 size = data.transferTo(out);
             }

@@ -94,22 +94,23 @@ public final class StageDirectory {
 
     /** Reads an object that {@code manifest} lists, checking size and SHA-256. */
     public byte[] readVerified(Manifest manifest, String name) throws IOException {
+        try (InputStream in = openVerified(manifest, name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Streams an object that {@code manifest} lists; reading it to the end throws
+     * {@link CorruptObjectException} if its size or SHA-256 differ (memory does not grow with size).
+     */
+    public InputStream openVerified(Manifest manifest, String name) throws IOException {
         String key = key(name);
         StoredObject expected = manifest.object(key)
                 .orElseThrow(() -> new CorruptObjectException(key, "not listed in the manifest of " + prefix));
-        byte[] data;
         try {
-            data = store.get(key);
+            return new VerifyingInputStream(store.open(key), expected);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CorruptObjectException(key, "missing from " + store.describe());
         }
-        if (data.length != expected.size()) {
-            throw new CorruptObjectException(key, "size " + data.length + " bytes, manifest says " + expected.size());
-        }
-        String actual = Sha256.hex(data);
-        if (!actual.equals(expected.sha256())) {
-            throw new CorruptObjectException(key, "SHA-256 " + actual + ", manifest says " + expected.sha256());
-        }
-        return data;
     }
 }

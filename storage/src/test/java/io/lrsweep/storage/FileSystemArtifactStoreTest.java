@@ -50,7 +50,7 @@ class FileSystemArtifactStoreTest {
                 return 7;
             }
         };
-        assertThatThrownBy(() -> store.put("k/x", failing)).hasMessageContaining("connection lost");
+        assertThatThrownBy(() -> store.put("k/x", () -> failing)).hasMessageContaining("connection lost");
         assertThat(store.get("k/x")).as("the old object is untouched").containsExactly(1, 2, 3);
         try (var files = Files.list(root.resolve(".incoming"))) {
             assertThat(files.toList()).isEmpty();
@@ -90,7 +90,8 @@ class FileSystemArtifactStoreTest {
     void storesAreOpenedByLocation() throws IOException {
         assertThat(ArtifactStores.open(root.toString())).isInstanceOf(FileSystemArtifactStore.class);
         assertThat(ArtifactStores.open(root.toUri().toString()).describe()).isEqualTo(root.toUri().toString());
-        assertThatThrownBy(() -> ArtifactStores.open("s3://bucket/prefix")).hasMessageContaining("S3");
+        assertThatThrownBy(() -> ArtifactStores.open("s3://bucket/prefix", java.util.Map.of()))
+                .hasMessageContaining("no S3 credentials").hasMessageContaining("AWS_ACCESS_KEY_ID");
         assertThatThrownBy(() -> ArtifactStores.open("ftp://x")).hasMessageContaining("unknown scheme");
     }
 }

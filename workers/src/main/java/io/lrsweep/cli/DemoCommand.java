@@ -49,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-server", description = "leave the Conductor server running afterwards")
     boolean keepServer;
 
+    @Option(names = "--gc", description = "after a completed study, remove what it no longer needs (see lrsweep gc)")
+    boolean gc;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
@@ -87,6 +90,9 @@ final class DemoCommand implements Callable<Integer> {
                         m.path("bestPretrainTestAccuracy").asDouble(), m.path("bestFinetuneTestAccuracy").asDouble(),
                         m.path("bestFinetunePlr").asText(), m.path("bestAverageTestAccuracy").asDouble(),
                         m.path("bestAveragePlr").asText());
+                if (gc) {
+                    GcCommand.collect(artifacts, sid, false, false);
+                }
                 if (out != null) {
                     System.out.println("Report: " + ReportLocation.copy(artifacts, sid, out));
                 } else if (artifacts instanceof FileSystemArtifactStore fs) {

@@ -66,19 +66,27 @@ public final class AnalyzeStage {
         }
         SyntheticData data = b.data();
         SiMlp model = new SiMlp();
-        Weights pre = pretrain.weights(StudyLayout.windowCheckpoint(c.pretrainIterations()));
+        Weights pre = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
+                f -> f.weights(StudyLayout.windowCheckpoint(c.pretrainIterations())),
+                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
         BranchResults.Point prePoint = measure(model, data, "pretrain", null, null, pre);
         Map<Double, Weights> ftWeights = new TreeMap<>();
         List<BranchResults.Point> ftPoints = new ArrayList<>();
         for (var e : finetunes.entrySet()) {
-            Weights w = e.getValue().weights(FinetuneStage.RESULT);
+            double flr = e.getKey();
+            Weights w = UpstreamRepair.read(store, e.getValue().dir().prefix(), "finetune flr=" + flr,
+                    f -> f.weights(FinetuneStage.RESULT),
+                    () -> new FinetuneStage(store).run(studyId, plr, seed, flr, true, progress), progress);
             ftWeights.put(e.getKey(), w);
             ftPoints.add(measure(model, data, "finetune", e.getKey(), null, w));
         }
         Map<Integer, Weights> swaWeights = new TreeMap<>();
         List<BranchResults.Point> swaPoints = new ArrayList<>();
         for (var e : averages.entrySet()) {
-            Weights w = e.getValue().weights(AverageStage.RESULT);
+            int k = e.getKey();
+            Weights w = UpstreamRepair.read(store, e.getValue().dir().prefix(), "average k=" + k,
+                    f -> f.weights(AverageStage.RESULT),
+                    () -> new AverageStage(store).run(studyId, plr, seed, k, true, progress), progress);
             swaWeights.put(e.getKey(), w);
             swaPoints.add(measure(model, data, "average", null, e.getKey(), w));
         }
@@ -105,12 +113,6 @@ public final class AnalyzeStage {
         progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
                 StudyLayout.rate(plr), seed, prePoint.testAccuracy(), results.maxTestBarrier()));
         return StageCache.outcome(dir, m, false);
-    }
-
-    /** Reads a finished analysis of a branch (for the report). */
-    public static BranchResults load(ArtifactStore store, String studyId, double plr, int seed) throws IOException {
-        PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed), "analyze");
-        return Json.read(f.dir().readVerified(f.manifest(), RESULTS), BranchResults.class);
     }
 
     private static BranchResults.Point measure(SiMlp model, SyntheticData data, String name, Double flr, Integer k,

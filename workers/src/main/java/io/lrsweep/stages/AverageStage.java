@@ -42,11 +42,13 @@ public final class AverageStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        WeightAverage average = new WeightAverage();
-        for (int i = k - 1; i >= 0; i--) {
-            average.add(pretrain.weights(StudyLayout.windowCheckpoint(b.windowIteration(i))));
-        }
-        Weights swa = average.result();
+        Weights swa = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain", f -> {
+            WeightAverage average = new WeightAverage();
+            for (int i = k - 1; i >= 0; i--) {
+                average.add(f.weights(StudyLayout.windowCheckpoint(b.windowIteration(i))));
+            }
+            return average.result();
+        }, () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
         dir.write(RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa));
         var test = new SiMlp().evaluate(swa, b.data().test());
         Map<String, Object> metrics = new LinkedHashMap<>();

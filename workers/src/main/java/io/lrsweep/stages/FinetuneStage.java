@@ -42,7 +42,9 @@ public final class FinetuneStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        var start = pretrain.weights(StudyLayout.windowCheckpoint(b.config().pretrainIterations()));
+        var start = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
+                f -> f.weights(StudyLayout.windowCheckpoint(b.config().pretrainIterations())),
+                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
         long orderSeed = SeededRandom.derive(seed, "finetune-order", Double.doubleToLongBits(flr)).nextLong();
         var schedule = new ProjectedSgd.Schedule(b.config().finetuneIterations(), new Elr(flr),
                 b.config().batchSize(), b.config().checkpointEvery());

@@ -34,11 +34,13 @@ public final class ReportStage {
         Map<String, String> upstream = new TreeMap<>();
         for (double plr : c.plrs()) {
             for (int seed = 0; seed < c.seeds(); seed++) {
-                PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed),
-                        "analyze plr=" + plr + " seed=" + seed);
-                upstream.put(StudyLayout.rate(plr) + "/" + seed, f.contentHash());
-                branches.computeIfAbsent(plr, p -> new ArrayList<>())
-                        .add(Json.read(f.dir().readVerified(f.manifest(), AnalyzeStage.RESULTS), BranchResults.class));
+                int s = seed;
+                String what = "analyze plr=" + plr + " seed=" + seed;
+                BranchResults results = UpstreamRepair.read(store, StudyLayout.analyze(studyId, plr, seed), what, f -> {
+                    upstream.put(StudyLayout.rate(plr) + "/" + s, f.contentHash());
+                    return Json.read(f.dir().readVerified(f.manifest(), AnalyzeStage.RESULTS), BranchResults.class);
+                }, () -> new AnalyzeStage(store).run(studyId, plr, s, true, progress), progress);
+                branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
             }
         }
         StageDirectory dir = new StageDirectory(store, StudyLayout.report(studyId));

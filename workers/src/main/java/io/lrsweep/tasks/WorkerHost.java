@@ -26,6 +26,8 @@ public final class WorkerHost implements AutoCloseable {
     private final ConductorClient client;
     private final TaskRunnerConfigurer runner;
     private final StageCounters counters = new StageCounters();
+    private final Semaphore compute;
+    private final int parallel;
 
     /**
      * @param apiUrl Conductor's API base, e.g. {@code http://127.0.0.1:8080/api}
@@ -37,7 +39,9 @@ public final class WorkerHost implements AutoCloseable {
         }
         this.client = new ConductorClient(apiUrl);
         TaskClient taskClient = new TaskClient(client);
-        Shared shared = new Shared(taskClient, new Semaphore(parallel, true), faults, counters);
+        this.parallel = parallel;
+        this.compute = new Semaphore(parallel, true);
+        Shared shared = new Shared(taskClient, compute, faults, counters);
         List<Worker> workers = StageWorkers.all(store, shared);
         Map<String, Integer> threads = new HashMap<>();
         Map<String, String> domains = new HashMap<>();
@@ -66,6 +70,11 @@ public final class WorkerHost implements AutoCloseable {
 
     public StageCounters counters() {
         return counters;
+    }
+
+    /** Compute-bound stages running in this process right now. */
+    public int stagesInFlight() {
+        return parallel - compute.availablePermits();
     }
 
     @Override

@@ -37,7 +37,7 @@ class CommandLineTest {
             assertThat(c.getCommandSpec().usageMessage().description()).as(c.getCommandName()).isNotEmpty();
             names.add(c.getCommandName());
         }
-        assertThat(names).contains("local", "up", "down", "status", "worker", "submit", "resume", "report", "demo");
+        assertThat(names).contains("local", "up", "down", "status", "worker", "submit", "resume", "report", "gc", "demo");
     }
 
     @Test

@@ -96,6 +96,21 @@ class StagesTest {
         assertThat(row.get("features").get("sorted_single_feature_accuracy")).hasSize(16);
         assertThat(row.get("features").has("concentration")).isTrue();
         assertThat(row.get("seeds").asInt()).isEqualTo(1);
+
+        // Retention: a stray resume checkpoint goes; with --prune-window so do the SWA window
+        // checkpoints, but never the pre-trained point, a manifest or an object a manifest needs.
+        store.put("studies/t1/branches/plr=0.001/seed=0/finetune/flr=1.0e-4/resume.ckpt", new byte[10]);
+        List<Retention.Removal> orphans = Retention.plan(store, "t1", false);
+        assertThat(orphans).extracting(Retention.Removal::key)
+                .containsExactly("studies/t1/branches/plr=0.001/seed=0/finetune/flr=1.0e-4/resume.ckpt");
+        assertThat(Retention.apply(store, orphans)).isEqualTo(10);
+        List<Retention.Removal> window = Retention.plan(store, "t1", true);
+        assertThat(window).hasSize(2 * 4).allSatisfy(w -> assertThat(w.key()).contains("/pretrain/iter-")
+                .doesNotContain("iter-000001000"));
+        Retention.apply(store, window);
+        assertThat(store.exists("studies/t1/branches/plr=0.1/seed=0/pretrain/iter-000001000.ckpt")).isTrue();
+        assertThat(new ReportStage(store).run("t1", false, StageProgress.NONE).cached()).isTrue();
+        assertThatThrownBy(() -> Retention.plan(store, "t2-unfinished", false)).hasMessageContaining("no finished report");
     }
 
     @Test
@@ -166,16 +181,28 @@ class StagesTest {
     }
 
     @Test
-    void aCorruptedCheckpointIsDetectedWithItsKey() throws Exception {
+    void aCorruptedUpstreamCheckpointIsReportedWithItsKeyAndRecomputedByTheStageThatNeedsIt() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t4"), "wf", false);
         new PretrainStage(store).run("t4", 1e-3, 0, false, StageProgress.NONE);
         Path ckpt = store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000001000.ckpt");
-        byte[] b = Files.readAllBytes(ckpt);
+        byte[] original = Files.readAllBytes(ckpt);
+        byte[] b = original.clone();
         b[b.length / 2] ^= 1;
         Files.write(ckpt, b);
-        assertThatThrownBy(() -> new FinetuneStage(store).run("t4", 1e-3, 0, 1e-4, false, StageProgress.NONE))
-                .isInstanceOf(CorruptObjectException.class).hasMessageContaining("iter-000001000.ckpt");
+        List<String> log = new java.util.ArrayList<>();
+        long steps = ProjectedSgd.STEPS_TAKEN.get();
+        StageOutcome ft = new FinetuneStage(store).run("t4", 1e-3, 0, 1e-4, false, log::add);
+        assertThat(ft.cached()).isFalse();
+        assertThat(log.get(0)).contains("iter-000001000.ckpt").contains("is corrupt").contains("recomputing pretrain");
+        assertThat(Files.readAllBytes(ckpt)).as("the recomputed checkpoint is the original").containsExactly(original);
+        assertThat(ProjectedSgd.STEPS_TAKEN.get() - steps).isGreaterThanOrEqualTo(1000 + 300);
+
+        // A lost object (deleted window checkpoint) is recomputed the same way.
+        Files.delete(store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000000900.ckpt"));
+        log.clear();
+        assertThat(new AverageStage(store).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
+        assertThat(log.get(0)).contains("iter-000000900.ckpt").contains("missing");
     }
 
     @Test

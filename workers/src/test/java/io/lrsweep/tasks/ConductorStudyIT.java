@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lrsweep.local.LocalConductor;
 import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.ArtifactStores;
 import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.storage.S3ProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,19 +22,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Studies against the real Conductor OSS server jar (started once for the class, on a free port of
- * 127.0.0.1, SQLite in a temporary directory) with the workers in this JVM and a filesystem store.
+ * 127.0.0.1, SQLite in a temporary directory) with the workers in this JVM: one worker host on the
+ * filesystem store polling task domain "fs", one on an S3 store (a real S3Proxy server, through the
+ * MinIO SDK) polling domain "s3". A study is routed to one of them with taskToDomain.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConductorStudyIT {
     private Path home;
     private LocalConductor conductor;
     private ConductorApi api;
-    private WorkerHost workers;
+    private S3ProxyServer s3;
+    private final Map<String, WorkerHost> workers = new HashMap<>();
+    private final Map<String, ArtifactStore> stores = new HashMap<>();
     private final FaultSwitch faults = new FaultSwitch();
-    private FileSystemArtifactStore store;
 
     @BeforeAll
     void startServerAndWorkers() throws Exception {
@@ -45,18 +53,27 @@ class ConductorStudyIT {
         api = conductor.api();
         api.registerDefinitions();
         api.registerDefinitions(); // registering twice is harmless
-        store = new FileSystemArtifactStore(home.resolve("store"));
-        workers = new WorkerHost(api.apiUrl(), store, 2, null, faults).start();
+        s3 = S3ProxyServer.start(home.resolve("s3"));
+        stores.put("fs", new FileSystemArtifactStore(home.resolve("store")));
+        stores.put("s3", ArtifactStores.open("s3://lrsweep-it/studies-prefix", s3.env()));
+        for (var e : stores.entrySet()) {
+            workers.put(e.getKey(), new WorkerHost(api.apiUrl(), e.getValue(), 1, e.getKey(), faults).start());
+        }
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (workers != null) {
-            workers.close();
-        }
+        workers.values().forEach(WorkerHost::close);
         if (conductor != null) {
             conductor.down(System.out);
         }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    private String start(Map<String, Object> input, String domain) throws IOException {
+        return api.startStudy(input, Map.of("*", domain));
     }
 
     private static Map<String, Object> tinyStudy(Map<String, Object> extra) {
@@ -113,9 +130,11 @@ class ConductorStudyIT {
         return ids;
     }
 
-    @Test
-    void aTinyStudyCompletesWithAReport() throws Exception {
-        String id = api.startStudy(tinyStudy(Map.of()), Map.of());
+    @ParameterizedTest(name = "store {0}")
+    @ValueSource(strings = {"fs", "s3"})
+    void aTinyStudyCompletesWithAReport(String kind) throws Exception {
+        ArtifactStore store = stores.get(kind);
+        String id = start(tinyStudy(Map.of()), kind);
         StudyProgress p = await(id);
         assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
         assertThat(p.branches()).isEqualTo(2);
@@ -129,24 +148,35 @@ class ConductorStudyIT {
         assertThat(store.exists("studies/" + id + "/report/results.json")).isTrue();
     }
 
-    @Test
-    void aStudyWhoseAnalysisFailsIsResumedWithoutTrainingAgain() throws Exception {
+    @ParameterizedTest(name = "store {0}")
+    @ValueSource(strings = {"fs", "s3"})
+    void aStudyWhoseAnalysisFailsIsResumedWithoutTrainingAgain(String kind) throws Exception {
+        ArtifactStore store = stores.get(kind);
+        WorkerHost host = workers.get(kind);
         faults.failNext("lrsweep_analyze", 1);
-        String id = api.startStudy(tinyStudy(Map.of("plrs", List.of(2e-3, 5e-2))), Map.of());
+        String id = start(tinyStudy(Map.of("plrs", List.of(2e-3, 5e-2))), kind);
         StudyProgress failed = await(id);
         assertThat(failed.status()).isEqualTo("FAILED");
         assertThat(failed.failures()).anySatisfy(f -> assertThat(f).contains("analyze").contains("injected fault"));
+        // Stages of the cancelled sibling branch may still be finishing in the worker: let them.
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < 1_000_000_000L) {
+            if (host.stagesInFlight() > 0) {
+                quietSince = System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
         Map<String, String> before = stageTaskIds(id);
         long trainingSteps = ProjectedSgd.STEPS_TAKEN.get();
-        long pretrainRuns = workers.counters().get("pretrain", "completed");
-        long finetuneRuns = workers.counters().get("finetune", "completed");
+        long pretrainRuns = host.counters().get("pretrain", "completed");
+        long finetuneRuns = host.counters().get("finetune", "completed");
 
         String how = api.retry(id);
         StudyProgress resumed = await(id);
         assertThat(resumed.status()).as(resumed.reason()).isEqualTo("COMPLETED");
         assertThat(ProjectedSgd.STEPS_TAKEN.get()).as("no SGD step was taken on resume").isEqualTo(trainingSteps);
-        assertThat(workers.counters().get("pretrain", "completed")).isEqualTo(pretrainRuns);
-        assertThat(workers.counters().get("finetune", "completed")).isEqualTo(finetuneRuns);
+        assertThat(host.counters().get("pretrain", "completed")).isEqualTo(pretrainRuns);
+        assertThat(host.counters().get("finetune", "completed")).isEqualTo(finetuneRuns);
         // Either the branch was resumed in place (same task ids) or re-run with every stage cached.
         Map<String, String> after = stageTaskIds(id);
         before.forEach((stage, taskId) -> {
@@ -169,7 +199,7 @@ class ConductorStudyIT {
                 "empty");
         Map<String, Map<String, Object>> inputs = Map.of("negative", negative, "unknown", unknown, "empty", empty);
         for (var e : expected.entrySet()) {
-            String id = api.startStudy(inputs.get(e.getValue()), Map.of());
+            String id = start(inputs.get(e.getValue()), "fs");
             StudyProgress p = await(id);
             assertThat(p.status()).as(e.getValue()).isEqualTo("FAILED");
             JsonNode plan = api.workflow(id).path("tasks").get(0);

@@ -1,0 +1,209 @@
+package io.lrsweep.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The S3 store against a real S3 server (S3Proxy on 127.0.0.1) through the MinIO SDK; heap limited to 128 MiB. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3ArtifactStoreIT {
+    private static final long MIB = 1 << 20;
+    private S3ProxyServer s3;
+
+    @BeforeAll
+    void startS3() throws Exception {
+        s3 = S3ProxyServer.start(Files.createTempDirectory("lrsweep-s3"));
+    }
+
+    @AfterAll
+    void stopS3() throws Exception {
+        s3.close();
+    }
+
+    private S3ArtifactStore store(String location) throws IOException {
+        return (S3ArtifactStore) ArtifactStores.open(location, s3.env());
+    }
+
+    /** Deterministic pseudo-random bytes, generated on the fly (never held whole). */
+    static Payload generated(long size, long seed) {
+        return () -> new InputStream() {
+            private long left = size;
+            private long state = seed;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                for (int i = 0; i < n; i++) {
+                    state = state * 6364136223846793005L + 1442695040888963407L;
+                    b[off + i] = (byte) (state >>> 56);
+                }
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    static String sha256Of(InputStream in) throws IOException {
+        MessageDigest d = Sha256.newDigest();
+        try (InputStream s = new DigestInputStream(in, d)) {
+            s.transferTo(OutputStream.nullOutputStream());
+        }
+        return Sha256.hex(d);
+    }
+
+    @Test
+    void a200MibObjectRoundTripsWithMatchingSha256InA128MibHeap() throws Exception {
+        assertThat(Runtime.getRuntime().maxMemory()).as("heap limit of this JVM").isLessThan(200 * MIB);
+        S3ArtifactStore store = store("s3://big/checkpoints");
+        Payload payload = generated(200 * MIB, 42);
+        String expected = sha256Of(payload.open());
+        long t0 = System.nanoTime();
+        StageDirectory stage = new StageDirectory(store, "studies/s/pretrain");
+        StoredObject put = store.put(stage.key("big.ckpt"), payload);
+        long t1 = System.nanoTime();
+        assertThat(put.size()).isEqualTo(200 * MIB);
+        assertThat(put.sha256()).isEqualTo(expected);
+        Manifest m = stage.commit("pretrain", "fp", Map.of(), List.of("big.ckpt"), Map.of(), "test");
+        long t2 = System.nanoTime();
+        try (InputStream in = stage.openVerified(m, "big.ckpt")) {
+            assertThat(sha256Of(in)).isEqualTo(expected);
+        }
+        long t3 = System.nanoTime();
+        System.out.printf("200 MiB to S3Proxy: upload %.0f MiB/s, verified download %.0f MiB/s%n",
+                200 / ((t1 - t0) / 1e9), 200 / ((t3 - t2) / 1e9));
+    }
+
+    @Test
+    void aFlippedByteInAStoredCheckpointIsDetectedOnRead() throws Exception {
+        S3ArtifactStore store = store("s3://flip/p");
+        StageDirectory stage = new StageDirectory(store, "st");
+        byte[] data = new byte[100_000];
+        new java.util.Random(3).nextBytes(data);
+        stage.write("w.ckpt", data);
+        Manifest m = stage.commit("x", "fp", Map.of(), List.of("w.ckpt"), Map.of(), "test");
+        Path file = s3.objectFile("flip", "p/st/w.ckpt");
+        assertThat(file).exists();
+        byte[] stored = Files.readAllBytes(file);
+        stored[54_321] ^= 0x01;
+        Files.write(file, stored);
+        assertThatThrownBy(() -> stage.readVerified(m, "w.ckpt")).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("p/st/w.ckpt".substring(2)).hasMessageContaining("SHA-256");
+        Files.write(file, java.util.Arrays.copyOf(stored, 1000));
+        assertThatThrownBy(() -> stage.readVerified(m, "w.ckpt")).hasMessageContaining("size 1000");
+    }
+
+    @Test
+    void anUploadSurvivesTheServerStoppingForSecondsAndNoManifestPointsAtAPartialObject() throws Exception {
+        S3ArtifactStore store = store("s3://outage");
+        StageDirectory stage = new StageDirectory(store, "st");
+        Payload slow = () -> new java.io.FilterInputStream(generated(48 * MIB, 7).open()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    Thread.sleep(2); // ~3 s for the whole object: the outage hits mid-upload
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.read(b, off, Math.min(len, 64 * 1024));
+            }
+        };
+        CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(1000);
+                s3.stop();
+                Thread.sleep(3000);
+                s3.restart();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        long before = store.attempts();
+        StoredObject put = store.put(stage.key("big.ckpt"), slow);
+        outage.join();
+        assertThat(store.attempts() - before).as("the upload was retried").isGreaterThan(1);
+        assertThat(put.sha256()).isEqualTo(sha256Of(generated(48 * MIB, 7).open()));
+        Manifest m = stage.commit("x", "fp", Map.of(), List.of("big.ckpt"), Map.of(), "test");
+        for (StoredObject o : m.objects()) {
+            try (InputStream in = stage.openVerified(m, o.key().substring("st/".length()))) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        assertThat(store.list("")).containsExactly("st/MANIFEST.json", "st/big.ckpt");
+    }
+
+    @Test
+    void wrongCredentialsGiveOneClearErrorWithoutRetriesAndWriteNothing() throws Exception {
+        store("s3://creds");
+        Map<String, String> env = new java.util.HashMap<>(s3.env());
+        env.put("AWS_SECRET_ACCESS_KEY", "not-the-secret");
+        S3ArtifactStore wrong = new S3ArtifactStore(S3Settings.of("s3://creds/p", env));
+        assertThatThrownBy(wrong::ensureBucket).isInstanceOf(StoreFailure.class)
+                .hasMessageContaining("s3://creds/p").hasMessageNotContaining("not-the-secret");
+        assertThat(wrong.attempts()).isEqualTo(1);
+        assertThatThrownBy(() -> wrong.put("a/b", new byte[] {1})).isInstanceOf(StoreFailure.class)
+                .hasMessageMatching("(?s).*(SignatureDoesNotMatch|InvalidAccessKeyId|AccessDenied).*");
+        assertThat(wrong.attempts()).isEqualTo(2);
+        assertThat(store("s3://creds").list("")).isEmpty();
+        assertThat(S3Settings.of("s3://creds/p", env).toString()).doesNotContain("not-the-secret");
+    }
+
+    @Test
+    void aMissingBucketIsReportedUnlessCreationIsAllowed() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(s3.env());
+        env.remove(S3Settings.CREATE_BUCKET);
+        assertThatThrownBy(() -> ArtifactStores.open("s3://absent/x", env)).isInstanceOf(StoreFailure.class)
+                .hasMessageContaining("bucket 'absent' does not exist").hasMessageContaining(S3Settings.CREATE_BUCKET);
+        assertThat(store("s3://created/x").list("")).isEmpty();
+    }
+
+    @Test
+    void keysThatWouldEscapeThePrefixAreRefusedBeforeAnyRequest() throws Exception {
+        S3ArtifactStore store = store("s3://keys/prefix");
+        long before = store.attempts();
+        for (String bad : List.of("../other", "a/../../b", "/abs", "a\u0007b", "x".repeat(600))) {
+            assertThatThrownBy(() -> store.put(bad, new byte[1])).as(bad).isInstanceOf(StoreKeys.InvalidKeyException.class);
+        }
+        assertThat(store.attempts()).isEqualTo(before);
+    }
+
+    @Test
+    void theS3StoreBehavesLikeTheFilesystemStore() throws Exception {
+        S3ArtifactStore store = store("s3://same/pre/fix");
+        store.put("s/b/2", new byte[] {2});
+        store.put("s/a/1", new byte[] {1});
+        store.put("t/1", new byte[] {3, 3});
+        assertThat(store.list("s")).containsExactly("s/a/1", "s/b/2");
+        assertThat(store.list("")).containsExactly("s/a/1", "s/b/2", "t/1");
+        assertThat(store.get("t/1")).containsExactly(3, 3);
+        assertThat(store.size("t/1")).contains(2L);
+        assertThat(store.size("t/none")).isEmpty();
+        assertThatThrownBy(() -> store.open("t/none")).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        store.delete("s/a/1");
+        store.delete("s/a/1");
+        assertThat(store.list("s")).containsExactly("s/b/2");
+        assertThat(store.describe()).isEqualTo("s3://same/pre/fix at " + s3.endpoint());
+    }
+}
