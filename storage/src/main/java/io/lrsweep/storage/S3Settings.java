@@ -1,6 +1,5 @@
 package io.lrsweep.storage;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -27,16 +26,17 @@ public record S3Settings(String endpoint, String region, String bucket, String p
 
     /** Settings for {@code location} ({@code s3://bucket[/prefix]}) from {@code env}. */
     public static S3Settings of(String location, Map<String, String> env) {
-        URI uri = URI.create(location);
-        if (!"s3".equals(uri.getScheme()) || uri.getHost() == null) {
+        if (location == null || !location.startsWith("s3://") || location.length() == 5) {
             throw new IllegalArgumentException("store " + location + ": expected s3://bucket/prefix");
         }
-        String bucket = uri.getHost();
+        String rest = location.substring(5);
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
         if (!BUCKET.matcher(bucket).matches()) {
             throw new IllegalArgumentException("store " + location + ": '" + bucket + "' is not a valid bucket name"
                     + " (3-63 lower-case letters, digits, '.', '-')");
         }
-        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+|/+$", "");
+        String path = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", "");
         if (!path.isEmpty()) {
             StoreKeys.requireValidKey(path);
         }
