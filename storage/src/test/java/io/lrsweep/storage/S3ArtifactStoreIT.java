@@ -190,6 +190,32 @@ class S3ArtifactStoreIT {
     }
 
     @Test
+    void aDataSetInABucketIsDownloadedOnceVerifiedAndAMismatchIsNeverUsed() throws Exception {
+        S3ArtifactStore bucket = store("s3://datasets");
+        byte[] archive = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(archive);
+        bucket.put("cifar/cifar-10-binary.tar.gz", archive);
+        bucket.put("cifar/cifar-10-binary.tar.gz.sha256", (Sha256.hex(archive) + "  cifar-10-binary.tar.gz\n").getBytes());
+        Path cacheDir = Files.createTempDirectory("lrsweep-datasets");
+        DatasetCache cache = new DatasetCache(cacheDir, s3.env());
+        Path local = cache.fetch("s3://datasets/cifar/cifar-10-binary.tar.gz", null);
+        assertThat(Files.readAllBytes(local)).isEqualTo(archive);
+        assertThat(cache.fetch("s3://datasets/cifar/cifar-10-binary.tar.gz", null)).isEqualTo(local);
+        DatasetCache secondWorkerProcess = new DatasetCache(cacheDir, s3.env());
+        assertThat(secondWorkerProcess.fetch("s3://datasets/cifar/cifar-10-binary.tar.gz", Sha256.hex(archive)))
+                .isEqualTo(local);
+        assertThat(cache.downloads() + secondWorkerProcess.downloads()).as("downloaded once").isEqualTo(1);
+
+        bucket.put("cifar/bad.tar.gz", archive);
+        assertThatThrownBy(() -> cache.fetch("s3://datasets/cifar/bad.tar.gz", "00".repeat(32)))
+                .isInstanceOf(CorruptObjectException.class).hasMessageContaining("s3://datasets/cifar/bad.tar.gz");
+        try (var files = Files.walk(cacheDir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("bad"))).isEmpty();
+        }
+        assertThatThrownBy(() -> cache.fetch("s3://datasets/cifar/bad.tar.gz", null)).hasMessageContaining("no checksum");
+    }
+
+    @Test
     void theS3StoreBehavesLikeTheFilesystemStore() throws Exception {
         S3ArtifactStore store = store("s3://same/pre/fix");
         store.put("s/b/2", new byte[] {2});
