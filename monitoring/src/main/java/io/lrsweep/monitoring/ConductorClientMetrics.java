@@ -1,0 +1,92 @@
+package io.lrsweep.monitoring;
+
+import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.events.listeners.TaskRunnerEventsListener;
+import com.netflix.conductor.client.events.taskrunner.PollCompleted;
+import com.netflix.conductor.client.events.taskrunner.PollFailure;
+import com.netflix.conductor.client.events.taskrunner.TaskExecutionCompleted;
+import com.netflix.conductor.client.events.taskrunner.TaskExecutionFailure;
+import com.netflix.conductor.client.events.taskrunner.TaskExecutionQueueFull;
+import com.netflix.conductor.client.events.taskrunner.TaskPaused;
+import com.netflix.conductor.client.events.taskrunner.TaskRunnerEvent;
+import com.netflix.conductor.client.events.taskrunner.TaskUpdateCompleted;
+import com.netflix.conductor.client.events.taskrunner.TaskUpdateFailure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The Conductor client's task-runner events as counters per task type: the client has listener
+ * hooks but no Micrometer of its own. A paused poll (every compute slot busy) counts as a poll, so
+ * "nobody polls" means no worker is alive for the task type, not that all are busy.
+ */
+public final class ConductorClientMetrics implements TaskRunnerEventsListener {
+    private final MeterRegistry registry;
+
+    ConductorClientMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Subscribes to the events counted here on a task runner that is being built. */
+    public TaskRunnerConfigurer.Builder attachTo(TaskRunnerConfigurer.Builder builder) {
+        return builder.withListener(PollCompleted.class, this::consume)
+                .withListener(PollFailure.class, this::consume)
+                .withListener(TaskPaused.class, this::consume)
+                .withListener(TaskExecutionCompleted.class, this::consume)
+                .withListener(TaskExecutionFailure.class, this::consume)
+                .withListener(TaskUpdateCompleted.class, this::consume)
+                .withListener(TaskUpdateFailure.class, this::consume)
+                .withListener(TaskExecutionQueueFull.class, this::consume);
+    }
+
+    @Override
+    public void consume(PollCompleted e) {
+        count(LrsweepMetric.CONDUCTOR_POLLS, e, "completed");
+    }
+
+    @Override
+    public void consume(PollFailure e) {
+        count(LrsweepMetric.CONDUCTOR_POLLS, e, "failed");
+    }
+
+    @Override
+    public void consume(TaskPaused e) {
+        count(LrsweepMetric.CONDUCTOR_POLLS, e, "paused");
+    }
+
+    @Override
+    public void consume(TaskExecutionCompleted e) {
+        count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "completed");
+    }
+
+    @Override
+    public void consume(TaskExecutionFailure e) {
+        count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "failed");
+    }
+
+    @Override
+    public void consume(TaskUpdateCompleted e) {
+        count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "completed");
+    }
+
+    @Override
+    public void consume(TaskUpdateFailure e) {
+        count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "failed");
+    }
+
+    @Override
+    public void consume(TaskExecutionQueueFull e) {
+        Counter.builder(LrsweepMetric.CONDUCTOR_QUEUE_FULL.meterName())
+                .description(LrsweepMetric.CONDUCTOR_QUEUE_FULL.help()).tag("task_type", taskType(e))
+                .register(registry).increment();
+    }
+
+    private void count(LrsweepMetric metric, TaskRunnerEvent e, String outcome) {
+        Counter.builder(metric.meterName()).description(metric.help()).tag("task_type", taskType(e))
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** Task types are the registered definitions (bounded); an event without one is "unknown". */
+    private static String taskType(TaskRunnerEvent e) {
+        return e.getTaskType() == null ? "unknown" : e.getTaskType();
+    }
+}
