@@ -2,6 +2,13 @@ package io.lrsweep.science;
 
 /** Progress of a training run, reported without the science knowing who listens. */
 public interface TrainingListener {
+    /**
+     * Called after every SGD step with the samples it used and its compute time in nanoseconds
+     * (gradient, update and projection; not the listener calls around it).
+     */
+    default void onStep(long iteration, int samples, long nanos) {
+    }
+
     /** Called at the end of every epoch with the epoch-mean loss and accuracy on the batches seen. */
     default void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
     }

@@ -47,7 +47,8 @@ public final class AverageStage {
             average.add(pretrain.weights(StudyLayout.windowCheckpoint(b.windowIteration(i))));
         }
         Weights swa = average.result();
-        dir.write(RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa));
+        Checkpoints.write(dir, NAME, RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa),
+                progress);
         var test = new SiMlp().evaluate(swa, b.data().test());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("k", k);
