@@ -26,6 +26,23 @@ public final class ConductorClientMetrics implements TaskRunnerEventsListener {
         this.registry = registry;
     }
 
+    /**
+     * Creates every counter of these task types at zero, so that each series exists from the start
+     * and the first failure already shows as an increase.
+     */
+    public void register(Iterable<String> taskTypes) {
+        for (String t : taskTypes) {
+            for (String outcome : new String[] {"completed", "failed", "paused"}) {
+                counter(LrsweepMetric.CONDUCTOR_POLLS, t, outcome);
+            }
+            for (String outcome : new String[] {"completed", "failed"}) {
+                counter(LrsweepMetric.CONDUCTOR_EXECUTIONS, t, outcome);
+                counter(LrsweepMetric.CONDUCTOR_TASK_UPDATES, t, outcome);
+            }
+            queueFull(t);
+        }
+    }
+
     /** Subscribes to the events counted here on a task runner that is being built. */
     public TaskRunnerConfigurer.Builder attachTo(TaskRunnerConfigurer.Builder builder) {
         return builder.withListener(PollCompleted.class, this::consume)
@@ -75,14 +92,21 @@ public final class ConductorClientMetrics implements TaskRunnerEventsListener {
 
     @Override
     public void consume(TaskExecutionQueueFull e) {
-        Counter.builder(LrsweepMetric.CONDUCTOR_QUEUE_FULL.meterName())
-                .description(LrsweepMetric.CONDUCTOR_QUEUE_FULL.help()).tag("task_type", taskType(e))
-                .register(registry).increment();
+        queueFull(taskType(e)).increment();
     }
 
     private void count(LrsweepMetric metric, TaskRunnerEvent e, String outcome) {
-        Counter.builder(metric.meterName()).description(metric.help()).tag("task_type", taskType(e))
-                .tag("outcome", outcome).register(registry).increment();
+        counter(metric, taskType(e), outcome).increment();
+    }
+
+    private Counter counter(LrsweepMetric metric, String taskType, String outcome) {
+        return Counter.builder(metric.meterName()).description(metric.help()).tag("task_type", taskType)
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter queueFull(String taskType) {
+        return Counter.builder(LrsweepMetric.CONDUCTOR_QUEUE_FULL.meterName())
+                .description(LrsweepMetric.CONDUCTOR_QUEUE_FULL.help()).tag("task_type", taskType).register(registry);
     }
 
     /** Task types are the registered definitions (bounded); an event without one is "unknown". */

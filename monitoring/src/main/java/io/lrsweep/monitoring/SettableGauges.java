@@ -36,7 +36,7 @@ final class SettableGauges {
         values.computeIfAbsent(new Key(metric, tags), k -> {
             Value v = new Value();
             // A strong reference: Micrometer holds gauge state weakly by default, and these holders live only here.
-            v.gauge = Gauge.builder(metric.meterName(), v, Value::get).tags(tags).description(metric.help())
+            v.gauge = Gauge.builder(metric.meterName(), v, Value::get).tags(tags).baseUnit(metric.baseUnit()).description(metric.help())
                     .strongReference(true).register(registry);
             return v;
         }).value = value;

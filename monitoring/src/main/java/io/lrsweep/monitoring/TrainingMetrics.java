@@ -40,7 +40,7 @@ public final class TrainingMetrics {
 
     /** A checkpoint of {@code bytes} was written in {@code nanos}. */
     public void checkpointStored(String stage, long bytes, long nanos) {
-        Counter.builder(LrsweepMetric.CHECKPOINT_BYTES.meterName()).baseUnit("bytes")
+        Counter.builder(LrsweepMetric.CHECKPOINT_BYTES.meterName()).baseUnit(LrsweepMetric.CHECKPOINT_BYTES.baseUnit())
                 .description(LrsweepMetric.CHECKPOINT_BYTES.help()).tag("stage", stage).register(registry)
                 .increment(bytes);
         Timer.builder(LrsweepMetric.CHECKPOINT_UPLOAD_DURATION.meterName())
