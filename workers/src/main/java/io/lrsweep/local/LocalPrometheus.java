@@ -1,5 +1,6 @@
 package io.lrsweep.local;
 
+import io.lrsweep.monitoring.PrometheusBinaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class LocalPrometheus {
     private final BackgroundProcess process;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** @param scrapeInterval how often to scrape and evaluate rules (5 s locally; tests use less) */
+    /** @param scrapeInterval how often to scrape and evaluate rules (2 s locally; tests use less) */
     public LocalPrometheus(Path home, int port, int conductorPort, Duration scrapeInterval) {
         this.dir = directory(home);
         this.port = port;
@@ -55,13 +56,7 @@ public final class LocalPrometheus {
         if (explicit != null && !explicit.isBlank()) {
             return Optional.of(Path.of(explicit)).filter(Files::isExecutable);
         }
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "prometheus");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.of(Path.of("/usr/bin/prometheus")).filter(Files::isExecutable);
+        return PrometheusBinaries.find("prometheus");
     }
 
     /**

@@ -55,6 +55,7 @@ public final class WorkerHost implements AutoCloseable {
         metrics.computeSlots(parallel, () -> parallel - compute.availablePermits());
         Shared shared = new Shared(taskClient, compute, faults, counters, metrics);
         List<Worker> workers = StageWorkers.all(store, shared);
+        metrics.conductorClient().register(workers.stream().map(Worker::getTaskDefName).toList());
         Map<String, Integer> threads = new HashMap<>();
         Map<String, String> domains = new HashMap<>();
         for (Worker w : workers) {
