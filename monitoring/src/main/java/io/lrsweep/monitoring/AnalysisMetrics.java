@@ -38,10 +38,10 @@ public final class AnalysisMetrics {
             return this;
         }
 
-        /** Accuracy of a point: "pretrain", "finetune" (with {@code flr}) or "average" (over {@code k}). */
-        public Branch accuracy(String point, Double flr, Integer k, String split, double value) {
-            gauges.set(LrsweepMetric.ANALYSIS_ACCURACY, tags.and("point", point, "flr", LabelValues.rate(flr), "k",
-                    LabelValues.integer(k), "split", split), value);
+        /** Test accuracy of a point: "pretrain", "finetune" (with {@code flr}) or "average" (over {@code k}). */
+        public Branch testAccuracy(String point, Double flr, Integer k, double value) {
+            gauges.set(LrsweepMetric.ANALYSIS_TEST_ACCURACY, tags.and("point", point, "flr", LabelValues.rate(flr),
+                    "k", LabelValues.integer(k)), value);
             return this;
         }
     }

@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
  */
 public final class WorkerMetrics implements AutoCloseable {
     /** Studies whose series a worker keeps exporting (most recently used first). */
-    public static final int RECENT_STUDIES = 8;
+    public static final int RECENT_STUDIES = 4;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();

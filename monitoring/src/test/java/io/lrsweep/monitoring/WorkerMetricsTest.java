@@ -30,7 +30,7 @@ class WorkerMetricsTest {
         run.ended(StageMetrics.Outcome.COMPLETED);
         m.training().checkpointStored("pretrain", 1000, 2_000_000);
         m.analysis().branch("s1", 0.01, 0).barrier("swa-ft_low", "test", 0.02).angle("swa-ft_low", 0.3)
-                .accuracy("finetune", 1e-4, null, "test", 0.8);
+                .testAccuracy("finetune", 1e-4, null, 0.8);
         m.stages().started("s1", "analyze", false);
     }
 

@@ -17,6 +17,30 @@ public interface TrainingListener {
     default void onCheckpoint(TrainingState snapshot) {
     }
 
+    /** This listener, then {@code next}, for every call. */
+    default TrainingListener andThen(TrainingListener next) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onStep(long iteration, int samples, long nanos) {
+                first.onStep(iteration, samples, nanos);
+                next.onStep(iteration, samples, nanos);
+            }
+
+            @Override
+            public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                first.onEpoch(epoch, iteration, meanLoss, accuracy);
+                next.onEpoch(epoch, iteration, meanLoss, accuracy);
+            }
+
+            @Override
+            public void onCheckpoint(TrainingState snapshot) {
+                first.onCheckpoint(snapshot);
+                next.onCheckpoint(snapshot);
+            }
+        };
+    }
+
     TrainingListener NONE = new TrainingListener() {
     };
 }

@@ -41,16 +41,9 @@ final class ResumableTraining {
             }
         }
         long tenth = Math.max(1, schedule.iterations() / 10);
-        TrainingListener observer = progress.training(run);
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStep(long iteration, int samples, long nanos) {
-                observer.onStep(iteration, samples, nanos);
-            }
-
+        TrainingListener stage = new TrainingListener() {
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
-                observer.onEpoch(epoch, iteration, meanLoss, accuracy);
                 if (iteration / tenth != (iteration - train.count() / schedule.batchSize()) / tenth) {
                     progress.log(String.format("iteration %d/%d epoch %d: train loss %.4f, train accuracy %.4f",
                             iteration, schedule.iterations(), epoch + 1, meanLoss, accuracy));
@@ -75,7 +68,7 @@ final class ResumableTraining {
             }
         };
         try {
-            return ProjectedSgd.train(from, train, orderSeed, schedule, listener);
+            return ProjectedSgd.train(from, train, orderSeed, schedule, progress.training(run).andThen(stage));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

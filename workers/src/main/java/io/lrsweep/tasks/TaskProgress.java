@@ -68,14 +68,10 @@ public final class TaskProgress implements StageProgress, AutoCloseable {
             branch.angle(g.pair(), g.angle()).barrier(g.pair(), "train", g.barrierTrain())
                     .barrier(g.pair(), "test", g.barrierTest());
         }
-        accuracies(branch, r.pretrain());
-        r.finetune().forEach(p -> accuracies(branch, p));
-        r.average().forEach(p -> accuracies(branch, p));
-    }
-
-    private static void accuracies(AnalysisMetrics.Branch branch, BranchResults.Point p) {
-        branch.accuracy(p.point(), p.flr(), p.k(), "train", p.trainAccuracy())
-                .accuracy(p.point(), p.flr(), p.k(), "test", p.testAccuracy());
+        // Test accuracies only: the paper's figures use them; train accuracies stay in results.json.
+        branch.testAccuracy(r.pretrain().point(), null, null, r.pretrain().testAccuracy());
+        r.finetune().forEach(p -> branch.testAccuracy(p.point(), p.flr(), null, p.testAccuracy()));
+        r.average().forEach(p -> branch.testAccuracy(p.point(), null, p.k(), p.testAccuracy()));
     }
 
     @Override

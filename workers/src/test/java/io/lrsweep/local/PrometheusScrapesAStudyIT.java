@@ -3,6 +3,7 @@ package io.lrsweep.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.ExternalMetrics;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.GrafanaDashboard;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,16 +144,8 @@ class PrometheusScrapesAStudyIT {
 
     /** Long enough runs (about a second or two each) that 0.5 s scrapes see them in flight. */
     private static Map<String, Object> tinyStudy() {
-        Map<String, Object> overrides = new HashMap<>();
-        overrides.put("plrs", List.of(1e-3, 3.16e-2));
-        overrides.put("seeds", 1);
-        overrides.put("pretrainIterations", 40_000);
-        overrides.put("finetuneIterations", 10_000);
-        overrides.put("swaKs", List.of(2, 5));
-        overrides.put("geometryK", 5);
-        overrides.put("testSize", 400);
-        overrides.put("singleFeatureSize", 200);
-        return Map.of("preset", "synthetic-quick", "overrides", overrides, "studyId", STUDY);
+        return TinyStudy.input(STUDY, Map.of("plrs", List.of(1e-3, 3.16e-2), "pretrainIterations", 40_000,
+                "finetuneIterations", 10_000));
     }
 
     private static StudyProgress await(ConductorApi conductorApi, String id) throws Exception {

@@ -7,6 +7,7 @@ import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
 import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
@@ -69,10 +70,8 @@ class StageWorkerMetricsTest {
 
     @Test
     void completedCachedAndFailedExecutionsAreCountedPerStudyAndStage() {
-        Map<String, Object> overrides = Map.of("plrs", List.of(1e-3), "seeds", 1, "pretrainIterations", 1000,
-                "swaKs", List.of(2, 5), "geometryK", 5);
-        assertThat(execute("lrsweep_plan", Map.of("preset", "synthetic-quick", "overrides", overrides,
-                "studyId", "w1"), 0).getStatus()).isEqualTo(TaskResult.Status.COMPLETED);
+        assertThat(execute("lrsweep_plan", TinyStudy.input("w1", Map.of("plrs", List.of(1e-3))), 0).getStatus())
+                .isEqualTo(TaskResult.Status.COMPLETED);
         Map<String, Object> pretrain = Map.of("studyId", "w1", "plr", 1e-3, "seed", 0);
         assertThat(execute("lrsweep_pretrain", pretrain, 0).getStatus()).isEqualTo(TaskResult.Status.COMPLETED);
         assertThat(execute("lrsweep_pretrain", pretrain, 1).getOutputData()).containsEntry("outcome", "cached");

@@ -2,6 +2,7 @@ package io.lrsweep.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
@@ -37,19 +38,6 @@ class TaskProgressTest {
         metrics.close();
     }
 
-    private static Map<String, Object> tinyStudy() {
-        Map<String, Object> overrides = new HashMap<>();
-        overrides.put("plrs", List.of(1e-3));
-        overrides.put("seeds", 1);
-        overrides.put("pretrainIterations", 1000);
-        overrides.put("finetuneIterations", 300);
-        overrides.put("swaKs", List.of(2, 5));
-        overrides.put("geometryK", 5);
-        overrides.put("testSize", 300);
-        overrides.put("singleFeatureSize", 100);
-        return Map.of("preset", "synthetic-quick", "overrides", overrides, "studyId", "m1");
-    }
-
     /** A TaskProgress whose training listener also keeps a scrape taken at the first epoch, while the run is in flight. */
     private StageProgress recording(TaskProgress progress, AtomicReference<String> duringTraining) {
         return new StageProgress() {
@@ -60,21 +48,14 @@ class TaskProgressTest {
 
             @Override
             public TrainingListener training(TrainingRun run) {
-                TrainingListener inner = progress.training(run);
-                return new TrainingListener() {
-                    @Override
-                    public void onStep(long iteration, int samples, long nanos) {
-                        inner.onStep(iteration, samples, nanos);
-                    }
-
+                return progress.training(run).andThen(new TrainingListener() {
                     @Override
                     public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
-                        inner.onEpoch(epoch, iteration, meanLoss, accuracy);
                         if (duringTraining.get() == null) {
                             duringTraining.set(metrics.scrape());
                         }
                     }
-                };
+                });
             }
 
             @Override
@@ -97,7 +78,7 @@ class TaskProgressTest {
     @Test
     void aPretrainingShowsItsCurveWhileItRunsAndLeavesItsTestAccuracySamplesAndCheckpoints() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
-        new PlanStage(store).run(tinyStudy(), "wf", false);
+        new PlanStage(store).run(TinyStudy.input("m1", Map.of("plrs", List.of(1e-3))), "wf", false);
         AtomicReference<String> during = new AtomicReference<>();
         List<String> log = new ArrayList<>();
         StageOutcome outcome;
@@ -138,7 +119,7 @@ class TaskProgressTest {
     @Test
     void aFinishedAnalysisExportsItsBarriersAnglesAndAccuracies() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
-        new PlanStage(store).run(tinyStudy(), "wf", false);
+        new PlanStage(store).run(TinyStudy.input("m1", Map.of("plrs", List.of(1e-3))), "wf", false);
         new PretrainStage(store).run("m1", 1e-3, 0, false, StageProgress.NONE);
         for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
             new FinetuneStage(store).run("m1", 1e-3, 0, flr, false, StageProgress.NONE);
@@ -163,10 +144,10 @@ class TaskProgressTest {
             assertThat(scrape.value("lrsweep_analysis_barrier_ratio", pair)).isEqualTo(g.barrierTrain());
         }
         Map<String, String> pre = new HashMap<>(branch);
-        pre.putAll(Map.of("point", "pretrain", "flr", "none", "k", "none", "split", "test"));
-        assertThat(scrape.value("lrsweep_analysis_accuracy_ratio", pre)).isEqualTo(r.pretrain().testAccuracy());
-        assertThat(scrape.find("lrsweep_analysis_accuracy_ratio", Map.of("point", "finetune", "split", "test")))
-                .hasSize(3);
-        assertThat(scrape.find("lrsweep_analysis_accuracy_ratio", Map.of("point", "average", "k", "5"))).hasSize(2);
+        pre.putAll(Map.of("point", "pretrain", "flr", "none", "k", "none"));
+        assertThat(scrape.value("lrsweep_analysis_test_accuracy_ratio", pre)).isEqualTo(r.pretrain().testAccuracy());
+        assertThat(scrape.find("lrsweep_analysis_test_accuracy_ratio", Map.of("point", "finetune"))).hasSize(3);
+        assertThat(scrape.value("lrsweep_analysis_test_accuracy_ratio", Map.of("point", "average", "k", "5")))
+                .isEqualTo(r.average().stream().filter(p -> p.k() == 5).findFirst().orElseThrow().testAccuracy());
     }
 }
