@@ -9,7 +9,11 @@ public final class TinyStudy {
     private TinyStudy() {
     }
 
-    /** The workflow input of a tiny study; {@code overrides} replace or add study fields. */
+    /**
+     * The workflow input of a tiny study; {@code overrides} replace or add study fields.
+     *
+     * @param studyId the study id, or null for the default (the workflow id)
+     */
     public static Map<String, Object> input(String studyId, Map<String, Object> overrides) {
         Map<String, Object> o = new HashMap<>();
         o.put("seeds", 1);
@@ -23,7 +27,9 @@ public final class TinyStudy {
         Map<String, Object> in = new HashMap<>();
         in.put("preset", "synthetic-quick");
         in.put("overrides", o);
-        in.put("studyId", studyId);
+        if (studyId != null) {
+            in.put("studyId", studyId);
+        }
         return in;
     }
 }

@@ -18,6 +18,7 @@ import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
+import io.lrsweep.tasks.StudyCompletion;
 import io.lrsweep.tasks.StudyProgress;
 import io.lrsweep.tasks.WorkerHost;
 import java.io.IOException;
@@ -108,7 +109,7 @@ class PrometheusScrapesAStudyIT {
         }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
         String id = conductorApi.startStudy(tinyStudy(), Map.of());
         try {
-            study = await(conductorApi, id);
+            study = StudyCompletion.await(conductorApi, id, Duration.ofMinutes(4));
         } finally {
             sampler.shutdown();
             sampler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -146,18 +147,6 @@ class PrometheusScrapesAStudyIT {
     private static Map<String, Object> tinyStudy() {
         return TinyStudy.input(STUDY, Map.of("plrs", List.of(1e-3, 3.16e-2), "pretrainIterations", 40_000,
                 "finetuneIterations", 10_000));
-    }
-
-    private static StudyProgress await(ConductorApi conductorApi, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (System.nanoTime() < deadline) {
-            StudyProgress p = StudyProgress.of(conductorApi, id);
-            if (p.finished()) {
-                return p;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("study " + id + " did not finish in time: " + StudyProgress.of(conductorApi, id).line());
     }
 
     private void awaitTargetUp(String job) throws Exception {
