@@ -1,7 +1,6 @@
 package io.lrsweep.monitoring;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
-import com.netflix.conductor.client.events.listeners.TaskRunnerEventsListener;
 import com.netflix.conductor.client.events.taskrunner.PollCompleted;
 import com.netflix.conductor.client.events.taskrunner.PollFailure;
 import com.netflix.conductor.client.events.taskrunner.TaskExecutionCompleted;
@@ -19,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * hooks but no Micrometer of its own. A paused poll (every compute slot busy) counts as a poll, so
  * "nobody polls" means no worker is alive for the task type, not that all are busy.
  */
-public final class ConductorClientMetrics implements TaskRunnerEventsListener {
+public final class ConductorClientMetrics {
     private final MeterRegistry registry;
 
     ConductorClientMetrics(MeterRegistry registry) {
@@ -45,54 +44,17 @@ public final class ConductorClientMetrics implements TaskRunnerEventsListener {
 
     /** Subscribes to the events counted here on a task runner that is being built. */
     public TaskRunnerConfigurer.Builder attachTo(TaskRunnerConfigurer.Builder builder) {
-        return builder.withListener(PollCompleted.class, this::consume)
-                .withListener(PollFailure.class, this::consume)
-                .withListener(TaskPaused.class, this::consume)
-                .withListener(TaskExecutionCompleted.class, this::consume)
-                .withListener(TaskExecutionFailure.class, this::consume)
-                .withListener(TaskUpdateCompleted.class, this::consume)
-                .withListener(TaskUpdateFailure.class, this::consume)
-                .withListener(TaskExecutionQueueFull.class, this::consume);
-    }
-
-    @Override
-    public void consume(PollCompleted e) {
-        count(LrsweepMetric.CONDUCTOR_POLLS, e, "completed");
-    }
-
-    @Override
-    public void consume(PollFailure e) {
-        count(LrsweepMetric.CONDUCTOR_POLLS, e, "failed");
-    }
-
-    @Override
-    public void consume(TaskPaused e) {
-        count(LrsweepMetric.CONDUCTOR_POLLS, e, "paused");
-    }
-
-    @Override
-    public void consume(TaskExecutionCompleted e) {
-        count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "completed");
-    }
-
-    @Override
-    public void consume(TaskExecutionFailure e) {
-        count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "failed");
-    }
-
-    @Override
-    public void consume(TaskUpdateCompleted e) {
-        count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "completed");
-    }
-
-    @Override
-    public void consume(TaskUpdateFailure e) {
-        count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "failed");
-    }
-
-    @Override
-    public void consume(TaskExecutionQueueFull e) {
-        queueFull(taskType(e)).increment();
+        return builder
+                .withListener(PollCompleted.class, e -> count(LrsweepMetric.CONDUCTOR_POLLS, e, "completed"))
+                .withListener(PollFailure.class, e -> count(LrsweepMetric.CONDUCTOR_POLLS, e, "failed"))
+                .withListener(TaskPaused.class, e -> count(LrsweepMetric.CONDUCTOR_POLLS, e, "paused"))
+                .withListener(TaskExecutionCompleted.class,
+                        e -> count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "completed"))
+                .withListener(TaskExecutionFailure.class, e -> count(LrsweepMetric.CONDUCTOR_EXECUTIONS, e, "failed"))
+                .withListener(TaskUpdateCompleted.class,
+                        e -> count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "completed"))
+                .withListener(TaskUpdateFailure.class, e -> count(LrsweepMetric.CONDUCTOR_TASK_UPDATES, e, "failed"))
+                .withListener(TaskExecutionQueueFull.class, e -> queueFull(taskType(e)).increment());
     }
 
     private void count(LrsweepMetric metric, TaskRunnerEvent e, String outcome) {

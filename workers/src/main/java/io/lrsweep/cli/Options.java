@@ -93,7 +93,7 @@ final class Options {
         int port;
 
         LocalPrometheus local(int conductorPort) {
-            return new LocalPrometheus(home(), port, conductorPort, Duration.ofSeconds(2));
+            return new LocalPrometheus(home(), port, conductorPort, Duration.ofSeconds(1));
         }
     }
 

@@ -33,7 +33,7 @@ public final class LocalPrometheus {
     private final BackgroundProcess process;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** @param scrapeInterval how often to scrape and evaluate rules (2 s locally; tests use less) */
+    /** @param scrapeInterval how often to scrape and evaluate rules (1 s locally; tests use less) */
     public LocalPrometheus(Path home, int port, int conductorPort, Duration scrapeInterval) {
         this.dir = directory(home);
         this.port = port;
