@@ -56,6 +56,7 @@ class PrometheusScrapesAStudyIT {
     private static final Set<String> FORBIDDEN_LABELS = Set.of("epoch", "step", "iteration", "workflow",
             "workflow_id", "workflowId", "workflowInstanceId", "task", "task_id", "taskId");
 
+    private Path home;
     private LocalConductor conductor;
     private LocalPrometheus prometheus;
     private WorkerMetrics metrics;
@@ -78,7 +79,7 @@ class PrometheusScrapesAStudyIT {
     @BeforeAll
     void runAStudyUnderPrometheus() throws Exception {
         PrometheusInstallation.require("prometheus");
-        Path home = Files.createTempDirectory("lrsweep-prometheus-it");
+        home = Files.createTempDirectory("lrsweep-prometheus-it");
         int conductorPort = freePort();
         conductor = new LocalConductor(home, conductorPort);
         assertThat(conductor.up(System.out)).isTrue();
@@ -140,6 +141,13 @@ class PrometheusScrapesAStudyIT {
         }
         if (conductor != null) {
             conductor.down(System.out);
+        }
+        if (home != null) {
+            try (var files = Files.walk(home)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
