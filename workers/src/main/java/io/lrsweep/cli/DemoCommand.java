@@ -1,6 +1,9 @@
 package io.lrsweep.cli;
 
 import io.lrsweep.local.LocalConductor;
+import io.lrsweep.local.LocalPrometheus;
+import io.lrsweep.monitoring.WorkerIdentity;
+import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.FileSystemArtifactStore;
@@ -46,11 +49,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallel", description = "compute-bound stages at once (default: cores)", defaultValue = "0")
     int parallel;
 
-    @Option(names = "--keep-server", description = "leave the Conductor server running afterwards")
+    @Option(names = "--keep-server", description = "leave the Conductor server (and Prometheus) running afterwards")
     boolean keepServer;
 
     @Option(names = "--gc", description = "after a completed study, remove what it no longer needs (see lrsweep gc)")
     boolean gc;
+    @Mixin
+    Options.Metrics metricsEndpoint = new Options.Metrics();
+
+    @Mixin
+    Options.Prometheus prometheus = new Options.Prometheus();
 
     @Override
     public Integer call() throws Exception {
@@ -62,12 +70,17 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         LocalConductor local = new LocalConductor(Options.home(), port);
         boolean startedHere = local.up(System.out);
+        LocalPrometheus localPrometheus = prometheus.port.local(port);
+        boolean prometheusHere = prometheus.enabled && localPrometheus.up(System.out);
         try {
             ConductorApi api = local.api();
             api.registerDefinitions();
             ArtifactStore artifacts = store.open();
             int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
-            try (WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, slots, null, new FaultSwitch()).start()) {
+            try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(null));
+                 AutoCloseable served = metricsEndpoint.serve(metrics, "127.0.0.1", System.out);
+                 WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, slots, null, new FaultSwitch(), metrics)
+                         .start()) {
                 String id = api.startStudy(input, Map.of());
                 System.out.println("Study " + id + " started (preset " + preset + ", store " + artifacts.describe()
                         + "); worker log: " + log);
@@ -103,6 +116,14 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
         } finally {
+            if (prometheusHere) {
+                if (keepServer) {
+                    System.out.println("Prometheus keeps running at " + localPrometheus.url()
+                            + " (stop it with ./lrsweep local down)");
+                } else {
+                    localPrometheus.down(System.out);
+                }
+            }
             if (startedHere && !keepServer) {
                 local.down(System.out);
             }

@@ -1,13 +1,15 @@
 package io.lrsweep.cli;
 
 import io.lrsweep.local.LocalConductor;
+import io.lrsweep.local.LocalPrometheus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lrsweep local up|down|status}: the local Conductor server. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = "Start, stop or inspect the local Conductor server (SQLite under .lrsweep/conductor).",
+        description = "Start, stop or inspect the local Conductor server (SQLite under .lrsweep/conductor) and,"
+                + " optionally, a local Prometheus (.lrsweep/prometheus).",
         subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -30,10 +32,14 @@ final class LocalCommand implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start the Conductor server, wait until healthy, register lrsweep's definitions.")
+            description = "Start the Conductor server, wait until healthy, register lrsweep's definitions;"
+                    + " with --with-prometheus also a local Prometheus.")
     static final class Up implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         PortOption port = new PortOption();
+
+        @picocli.CommandLine.Mixin
+        Options.Prometheus prometheus = new Options.Prometheus();
 
         @Override
         public Integer call() throws Exception {
@@ -41,30 +47,46 @@ final class LocalCommand implements Runnable {
             c.up(System.out);
             c.api().registerDefinitions();
             System.out.println("Workflow definitions registered (lrsweep_study, lrsweep_branch).");
+            if (prometheus.enabled) {
+                LocalPrometheus p = prometheus.port.local(port.port);
+                p.up(System.out);
+                System.out.println("Prometheus: " + p.url() + " (workers started with ./lrsweep worker are scraped"
+                        + " automatically; dashboards in monitoring/grafana)");
+            }
             return 0;
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local Conductor server.")
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Stop the local Conductor server and the local Prometheus, if they run.")
     static final class Down implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         PortOption port = new PortOption();
 
+        @picocli.CommandLine.Mixin
+        Options.PrometheusPort prometheus = new Options.PrometheusPort();
+
         @Override
         public Integer call() throws Exception {
+            prometheus.local(port.port).down(System.out);
             conductor(port.port).down(System.out);
             return 0;
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Is the local Conductor server up?")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Are the local Conductor server and Prometheus up?")
     static final class Status implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         PortOption port = new PortOption();
 
+        @picocli.CommandLine.Mixin
+        Options.PrometheusPort prometheus = new Options.PrometheusPort();
+
         @Override
         public Integer call() throws Exception {
             System.out.println("Conductor " + conductor(port.port).status());
+            System.out.println("Prometheus " + prometheus.local(port.port).status());
             return 0;
         }
     }

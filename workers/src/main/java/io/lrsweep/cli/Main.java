@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lrsweep", mixinStandardHelpOptions = true, version = "lrsweep 0.1.0",
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
-                ResumeCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                ResumeCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

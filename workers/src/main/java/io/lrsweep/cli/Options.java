@@ -1,14 +1,22 @@
 package io.lrsweep.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lrsweep.local.LocalPrometheus;
+import io.lrsweep.local.ScrapeTargets;
+import io.lrsweep.monitoring.MetricsEndpoint;
+import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.ArtifactStores;
 import io.lrsweep.storage.S3Settings;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by several commands; each also reads an environment variable. */
@@ -62,6 +70,70 @@ final class Options {
             }
             return ArtifactStores.open(uri == null || uri.isBlank() ? home().resolve("store").toString() : uri, env);
         }
+    }
+
+    /** Where a worker process serves its metrics. */
+    static final class Metrics {
+        @Option(names = "--metrics-port", paramLabel = "PORT",
+                description = "serve Prometheus metrics at http://ADDRESS:PORT/metrics (env LRSWEEP_METRICS_PORT;"
+                        + " default ${DEFAULT-VALUE}; 0 = any free port, -1 = no endpoint)",
+                defaultValue = "${env:LRSWEEP_METRICS_PORT:-" + MetricsEndpoint.DEFAULT_PORT + "}")
+        int port;
+
+        @Option(names = "--metrics-address", paramLabel = "ADDRESS",
+                description = "interface of the metrics endpoint (env LRSWEEP_METRICS_ADDRESS; default 0.0.0.0 for"
+                        + " worker, 127.0.0.1 for demo)", defaultValue = "${env:LRSWEEP_METRICS_ADDRESS:-}")
+        String address;
+
+        /**
+         * Serves {@code metrics} unless the port is -1, and announces the endpoint to a local
+         * Prometheus (see {@link ScrapeTargets}).
+         *
+         * @return what stops serving
+         */
+        AutoCloseable serve(WorkerMetrics metrics, String defaultAddress, PrintStream out) throws IOException {
+            if (port == -1) {
+                return () -> {
+                };
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--metrics-port " + port + ": expected 0..65535, or -1 for none");
+            }
+            MetricsEndpoint endpoint = MetricsEndpoint.start(metrics,
+                    address == null || address.isBlank() ? defaultAddress : address, port);
+            Optional<AutoCloseable> announced = new ScrapeTargets(home()).announce(endpoint.port());
+            out.println("Metrics at " + endpoint.url()
+                    + announced.map(a -> " (announced to the local Prometheus)").orElse(""));
+            return () -> {
+                if (announced.isPresent()) {
+                    announced.get().close();
+                }
+                endpoint.close();
+            };
+        }
+    }
+
+    /** Where the local Prometheus listens. */
+    static final class PrometheusPort {
+        @Option(names = "--prometheus-port", paramLabel = "PORT",
+                description = "port of the local Prometheus (env LRSWEEP_PROMETHEUS_PORT; default ${DEFAULT-VALUE})",
+                defaultValue = "${env:LRSWEEP_PROMETHEUS_PORT:-" + LocalPrometheus.DEFAULT_PORT + "}")
+        int port;
+
+        LocalPrometheus local(int conductorPort) {
+            return new LocalPrometheus(home(), port, conductorPort, Duration.ofSeconds(1));
+        }
+    }
+
+    /** Whether to run a local Prometheus, and where. */
+    static final class Prometheus {
+        @Option(names = "--with-prometheus",
+                description = "also start Debian's Prometheus (if installed) on 127.0.0.1, scraping Conductor and the"
+                        + " local workers, with lrsweep's alert rules")
+        boolean enabled;
+
+        @Mixin
+        PrometheusPort port = new PrometheusPort();
     }
 
     /** The local state directory (Conductor data, default store). */

@@ -1,5 +1,7 @@
 package io.lrsweep.cli;
 
+import io.lrsweep.monitoring.WorkerIdentity;
+import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
 import io.lrsweep.tasks.WorkerHost;
@@ -26,13 +28,18 @@ final class WorkerCommand implements Callable<Integer> {
             defaultValue = "${env:LRSWEEP_DOMAIN:-}")
     String domain;
 
+    @Mixin
+    Options.Metrics metricsEndpoint = new Options.Metrics();
+
     @Override
     public Integer call() throws Exception {
         ConductorApi api = new ConductorApi(conductor.url);
         api.registerDefinitions();
         int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
         CountDownLatch stop = new CountDownLatch(1);
-        try (WorkerHost host = new WorkerHost(api.apiUrl(), store.open(), slots, domain, new FaultSwitch())) {
+        try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(domain));
+             AutoCloseable served = metricsEndpoint.serve(metrics, "0.0.0.0", System.out);
+             WorkerHost host = new WorkerHost(api.apiUrl(), store.open(), slots, domain, new FaultSwitch(), metrics)) {
             host.start();
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println("lrsweep workers polling " + api.apiUrl() + " (Ctrl-C to stop)");

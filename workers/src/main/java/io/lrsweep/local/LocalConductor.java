@@ -3,7 +3,6 @@ package io.lrsweep.local;
 import io.lrsweep.tasks.ConductorApi;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +21,12 @@ public final class LocalConductor {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private final Path dir;
     private final int port;
+    private final BackgroundProcess process;
 
     public LocalConductor(Path home, int port) {
         this.dir = home.toAbsolutePath().resolve("conductor");
         this.port = port;
+        this.process = new BackgroundProcess(dir, "server");
     }
 
     public String url() {
@@ -37,7 +38,7 @@ public final class LocalConductor {
     }
 
     public Path logFile() {
-        return dir.resolve("server.log");
+        return process.logFile();
     }
 
     /** Starts the server unless one already answers on the port; returns true if this call started it. */
@@ -53,16 +54,18 @@ public final class LocalConductor {
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db") + "?busy_timeout=15000&journal_mode=WAL",
-                "--conductor.file-storage.parentDir=" + dir.resolve("files")));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-        Files.writeString(dir.resolve("server.pid"), Long.toString(p.pid()));
+                "--conductor.file-storage.parentDir=" + dir.resolve("files"),
+                // Queue depths and running workflows for Prometheus: first after 10 s, then every 15 s
+                // (the server's defaults, 120 s and 60 s, leave the dashboards blank for minutes).
+                "--conductor.workflow-monitor.stats.initial-delay=10000",
+                "--conductor.workflow-monitor.stats.delay=15000"));
+        Process p = process.start(cmd);
         out.println("Starting Conductor " + SERVER_VERSION + " (pid " + p.pid() + ", data in " + dir + ") …");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IOException("Conductor exited with code " + p.exitValue() + " during start; last lines of "
-                        + logFile() + ":\n" + tail(20));
+                        + logFile() + ":\n" + process.tail(20));
             }
             if (api().healthy()) {
                 out.println("Conductor is up: API " + url() + "/api, Swagger UI " + url() + "/swagger-ui/index.html");
@@ -77,36 +80,17 @@ public final class LocalConductor {
 
     /** Stops the server this directory started, if it runs. */
     public boolean down(PrintStream out) throws IOException, InterruptedException {
-        Optional<ProcessHandle> h = process();
-        if (h.isEmpty()) {
-            out.println("No local Conductor is running (from " + dir + ")");
-            return false;
-        }
-        h.get().destroy();
-        for (int i = 0; i < 200 && h.get().isAlive(); i++) {
-            Thread.sleep(100);
-        }
-        if (h.get().isAlive()) {
-            h.get().destroyForcibly();
-        }
-        Files.deleteIfExists(dir.resolve("server.pid"));
-        out.println("Conductor stopped (pid " + h.get().pid() + ")");
-        return true;
+        Optional<Long> pid = process.stop();
+        out.println(pid.map(p -> "Conductor stopped (pid " + p + ")")
+                .orElse("No local Conductor is running (from " + dir + ")"));
+        return pid.isPresent();
     }
 
     public String status() throws IOException {
-        Optional<ProcessHandle> h = process();
+        Optional<ProcessHandle> h = process.running();
         boolean healthy = api().healthy();
         return (healthy ? "up" : "down") + " at " + url() + h.map(p -> " (pid " + p.pid() + ")").orElse("")
                 + ", data in " + dir;
-    }
-
-    private Optional<ProcessHandle> process() throws IOException {
-        Path pid = dir.resolve("server.pid");
-        if (!Files.exists(pid)) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
     }
 
     /** The server jar: $LRSWEEP_CONDUCTOR_JAR, else the Maven cache, fetched through Maven if missing. */
@@ -146,13 +130,5 @@ public final class LocalConductor {
         }
         return local != null && !local.isBlank() ? Path.of(local)
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");
-    }
-
-    private String tail(int lines) throws IOException {
-        if (!Files.exists(logFile())) {
-            return "(no log)";
-        }
-        List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }

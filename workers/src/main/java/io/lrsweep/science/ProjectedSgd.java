@@ -56,6 +56,7 @@ public final class ProjectedSgd {
                 cachedEpoch = epoch;
             }
             int from = (int) (iteration % perEpoch) * schedule.batchSize();
+            long stepStart = System.nanoTime();
             double loss = model.lossAndGradient(w, train, order, from, schedule.batchSize(), gradient, correct);
             for (int i = 0; i < si.length; i++) {
                 si[i] -= lr * gradient[i];
@@ -66,6 +67,7 @@ public final class ProjectedSgd {
             right += correct[0];
             seen += schedule.batchSize();
             iteration++;
+            listener.onStep(iteration, schedule.batchSize(), System.nanoTime() - stepStart);
             if (iteration % perEpoch == 0) {
                 double meanLoss = lossSum / seen;
                 double accuracy = (double) right / seen;

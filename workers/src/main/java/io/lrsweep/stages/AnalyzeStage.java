@@ -110,6 +110,7 @@ public final class AnalyzeStage {
             metrics.put("barrierTest." + g.pair(), g.barrierTest());
         }
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULTS), metrics, CodeVersion.full());
+        progress.analysed(studyId, results);
         progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
                 StudyLayout.rate(plr), seed, prePoint.testAccuracy(), results.maxTestBarrier()));
         return StageCache.outcome(dir, m, false);

@@ -49,7 +49,8 @@ public final class AverageStage {
             }
             return average.result();
         }, () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
-        dir.write(RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa));
+        Checkpoints.write(dir, NAME, RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa),
+                progress);
         var test = new SiMlp().evaluate(swa, b.data().test());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("k", k);

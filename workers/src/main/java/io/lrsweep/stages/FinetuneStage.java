@@ -49,12 +49,15 @@ public final class FinetuneStage {
         var schedule = new ProjectedSgd.Schedule(b.config().finetuneIterations(), new Elr(flr),
                 b.config().batchSize(), b.config().checkpointEvery());
         long started = System.nanoTime();
-        TrainingState end = ResumableTraining.run(dir, fingerprint, TrainingState.start(start), b.data().train(),
+        TrainingRun run = new TrainingRun(studyId, NAME, plr, flr, seed);
+        TrainingState end = ResumableTraining.run(run, dir, fingerprint, TrainingState.start(start), b.data().train(),
                 orderSeed, schedule, 10L * b.config().checkpointEvery(), it -> false, progress);
         double seconds = (System.nanoTime() - started) / 1e9;
-        dir.write(RESULT, io.lrsweep.science.CheckpointFormat.encodeWeights(end.iteration(), end.weights()));
+        Checkpoints.write(dir, NAME, RESULT,
+                io.lrsweep.science.CheckpointFormat.encodeWeights(end.iteration(), end.weights()), progress);
         dir.write("curve.json", Json.bytes(Map.of("epochLoss", end.epochLoss(), "epochAccuracy", end.epochAccuracy())));
         var test = new SiMlp().evaluate(end.weights(), b.data().test());
+        progress.tested(run, test.accuracy());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("flr", flr);
         metrics.put("iterations", end.iteration());

@@ -47,7 +47,8 @@ public final class PretrainStage {
         long stepsBefore = ProjectedSgd.STEPS_TAKEN.get();
         var schedule = new ProjectedSgd.Schedule(b.config().pretrainIterations(), new Elr(plr),
                 b.config().batchSize(), b.config().checkpointEvery());
-        TrainingState end = ResumableTraining.run(dir, fingerprint, TrainingState.start(SiMlp.initialise(seed)),
+        TrainingRun run = new TrainingRun(studyId, NAME, plr, null, seed);
+        TrainingState end = ResumableTraining.run(run, dir, fingerprint, TrainingState.start(SiMlp.initialise(seed)),
                 b.data().train(), SeededRandom.derive(seed, "pretrain-order").nextLong(), schedule,
                 10L * b.config().checkpointEvery(), it -> it >= firstKept, progress);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -60,6 +61,7 @@ public final class PretrainStage {
         }
         names.add("curve.json");
         var test = new SiMlp().evaluate(end.weights(), b.data().test());
+        progress.tested(run, test.accuracy());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("iterations", end.iteration());
         metrics.put("minEpochLoss", end.minEpochLoss());

@@ -22,9 +22,9 @@ final class ResumableTraining {
     private ResumableTraining() {
     }
 
-    static TrainingState run(StageDirectory dir, String fingerprint, TrainingState start, Samples train,
-                             long orderSeed, ProjectedSgd.Schedule schedule, long resumeEvery, LongPredicate keep,
-                             StageProgress progress) throws IOException {
+    static TrainingState run(TrainingRun run, StageDirectory dir, String fingerprint, TrainingState start,
+                             Samples train, long orderSeed, ProjectedSgd.Schedule schedule, long resumeEvery,
+                             LongPredicate keep, StageProgress progress) throws IOException {
         TrainingState from = start;
         var saved = dir.readUnverified(RESUME);
         if (saved.isPresent()) {
@@ -41,7 +41,7 @@ final class ResumableTraining {
             }
         }
         long tenth = Math.max(1, schedule.iterations() / 10);
-        TrainingListener listener = new TrainingListener() {
+        TrainingListener stage = new TrainingListener() {
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
                 if (iteration / tenth != (iteration - train.count() / schedule.batchSize()) / tenth) {
@@ -55,11 +55,12 @@ final class ResumableTraining {
                 try {
                     long it = snapshot.iteration();
                     if (keep.test(it)) {
-                        dir.write(StudyLayout.windowCheckpoint(it),
-                                CheckpointFormat.encodeWeights(it, snapshot.weights()));
+                        Checkpoints.write(dir, run.stage(), StudyLayout.windowCheckpoint(it),
+                                CheckpointFormat.encodeWeights(it, snapshot.weights()), progress);
                     }
                     if (it % resumeEvery == 0 && it < schedule.iterations()) {
-                        dir.write(RESUME, CheckpointFormat.encode(fingerprint, snapshot));
+                        Checkpoints.write(dir, run.stage(), RESUME, CheckpointFormat.encode(fingerprint, snapshot),
+                                progress);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -67,7 +68,7 @@ final class ResumableTraining {
             }
         };
         try {
-            return ProjectedSgd.train(from, train, orderSeed, schedule, listener);
+            return ProjectedSgd.train(from, train, orderSeed, schedule, progress.training(run).andThen(stage));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

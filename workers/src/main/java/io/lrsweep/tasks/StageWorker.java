@@ -4,6 +4,8 @@ import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
 import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import io.lrsweep.monitoring.StageMetrics;
+import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.storage.CorruptObjectException;
@@ -25,6 +27,7 @@ abstract class StageWorker implements Worker {
     private final Semaphore compute;
     private final FaultSwitch faults;
     private final StageCounters counters;
+    private final WorkerMetrics metrics;
 
     StageWorker(String taskType, WorkerHost.Shared shared) {
         this.taskType = taskType;
@@ -32,10 +35,19 @@ abstract class StageWorker implements Worker {
         this.compute = shared.compute();
         this.faults = shared.faults();
         this.counters = shared.counters();
+        this.metrics = shared.metrics();
     }
 
     /** Runs the stage on the parsed input. */
     abstract StageOutcome run(Task task, TaskInput input, StageProgress progress) throws Exception;
+
+    /**
+     * The study a task belongs to, for metric labels: its {@code studyId} input. A task without one
+     * is labelled "unknown" (never a workflow id, which would make a label per branch).
+     */
+    String studyOf(Task task) {
+        return task.getInputData().get("studyId") instanceof String s && !s.isEmpty() ? s : "unknown";
+    }
 
     /** Whether the stage does heavy compute (then it waits for a compute slot). */
     boolean computeBound() {
@@ -67,16 +79,18 @@ abstract class StageWorker implements Worker {
     public TaskResult execute(Task task) {
         TaskResult result = new TaskResult(task);
         String stage = taskType.replace("lrsweep_", "");
-        StageProgress progress = line -> {
+        TaskProgress progress = new TaskProgress(line -> {
             LOG.debug("[{} {}] {}", taskType, task.getTaskId(), line);
             try {
                 taskClient.logMessageForTask(task.getTaskId(), line);
             } catch (RuntimeException e) {
                 LOG.debug("could not send a task log line: {}", e.getMessage());
             }
-        };
+        }, metrics);
+        StageMetrics.Run run = metrics.stages().started(studyOf(task), stage, task.getRetryCount() > 0);
+        StageMetrics.Outcome ended = StageMetrics.Outcome.FAILED;
         boolean acquired = false;
-        try {
+        try (progress) {
             faults.check(taskType);
             if (computeBound()) {
                 compute.acquire();
@@ -88,6 +102,7 @@ abstract class StageWorker implements Worker {
             result.log(stage + " " + outcome.outcome());
             LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), stage, outcome.outcome());
             counters.record(stage, outcome.outcome());
+            ended = outcome.cached() ? StageMetrics.Outcome.CACHED : StageMetrics.Outcome.COMPLETED;
         } catch (InvalidStudyException | StoreKeys.InvalidKeyException | FaultSwitch.InjectedFault e) {
             LOG.warn("[{} {}] invalid input: {}", taskType, task.getTaskId(), e.getMessage());
             result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
@@ -105,6 +120,7 @@ abstract class StageWorker implements Worker {
             result.setReasonForIncompletion(reason);
             counters.record(stage, "failed");
         } finally {
+            run.ended(ended);
             if (acquired) {
                 compute.release();
             }

@@ -46,6 +46,13 @@ final class StageWorkers {
                     boolean computeBound() {
                         return false;
                     }
+
+                    /** A study without a {@code studyId} input is named after its workflow (see PlanStage). */
+                    @Override
+                    String studyOf(Task task) {
+                        String id = super.studyOf(task);
+                        return id.equals("unknown") ? task.getWorkflowInstanceId() : id;
+                    }
                 },
                 new StageWorker(PRETRAIN, shared) {
                     @Override

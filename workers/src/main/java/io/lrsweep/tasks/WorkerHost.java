@@ -4,6 +4,8 @@ import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
+import io.lrsweep.monitoring.WorkerIdentity;
+import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.storage.ArtifactStore;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +22,8 @@ public final class WorkerHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHost.class);
 
     /** What all workers of one host share. */
-    record Shared(TaskClient taskClient, Semaphore compute, FaultSwitch faults, StageCounters counters) {
+    record Shared(TaskClient taskClient, Semaphore compute, FaultSwitch faults, StageCounters counters,
+                  WorkerMetrics metrics) {
     }
 
     private final ConductorClient client;
@@ -28,21 +31,34 @@ public final class WorkerHost implements AutoCloseable {
     private final StageCounters counters = new StageCounters();
     private final Semaphore compute;
     private final int parallel;
+    private final WorkerMetrics metrics;
+    private boolean ownsMetrics;
+
+    /** A host whose metrics are kept in memory (not served; see the other constructor). */
+    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults) {
+        this(apiUrl, store, parallel, domain, faults, new WorkerMetrics(WorkerIdentity.of(domain)));
+        this.ownsMetrics = true;
+    }
 
     /**
      * @param apiUrl Conductor's API base, e.g. {@code http://127.0.0.1:8080/api}
      * @param domain task domain to poll (null or empty for none)
+     * @param metrics where the workers report stages, training and the Conductor client's polls
      */
-    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults) {
+    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults,
+                      WorkerMetrics metrics) {
         if (parallel < 1) {
             throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
         }
+        this.metrics = metrics;
         this.client = new ConductorClient(apiUrl);
         TaskClient taskClient = new TaskClient(client);
         this.parallel = parallel;
         this.compute = new Semaphore(parallel, true);
-        Shared shared = new Shared(taskClient, compute, faults, counters);
+        metrics.computeSlots(parallel, this::stagesInFlight);
+        Shared shared = new Shared(taskClient, compute, faults, counters, metrics);
         List<Worker> workers = StageWorkers.all(store, shared);
+        metrics.conductorClient().register(workers.stream().map(Worker::getTaskDefName).toList());
         Map<String, Integer> threads = new HashMap<>();
         Map<String, String> domains = new HashMap<>();
         for (Worker w : workers) {
@@ -52,9 +68,10 @@ public final class WorkerHost implements AutoCloseable {
                 domains.put(w.getTaskDefName(), domain);
             }
         }
-        TaskRunnerConfigurer.Builder builder = new TaskRunnerConfigurer.Builder(taskClient, workers)
-                .withTaskThreadCount(threads)
-                .withShutdownGracePeriodSeconds(5);
+        TaskRunnerConfigurer.Builder builder = metrics.conductorClient().attachTo(
+                new TaskRunnerConfigurer.Builder(taskClient, workers)
+                        .withTaskThreadCount(threads)
+                        .withShutdownGracePeriodSeconds(5));
         if (!domains.isEmpty()) {
             builder.withTaskToDomain(domains);
         }
@@ -77,9 +94,16 @@ public final class WorkerHost implements AutoCloseable {
         return parallel - compute.availablePermits();
     }
 
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         runner.shutdown();
         client.shutdown();
+        if (ownsMetrics) {
+            metrics.close();
+        }
     }
 }

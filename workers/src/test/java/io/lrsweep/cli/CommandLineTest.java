@@ -37,7 +37,8 @@ class CommandLineTest {
             assertThat(c.getCommandSpec().usageMessage().description()).as(c.getCommandName()).isNotEmpty();
             names.add(c.getCommandName());
         }
-        assertThat(names).contains("local", "up", "down", "status", "worker", "submit", "resume", "report", "gc", "demo");
+        assertThat(names).contains("local", "up", "down", "status", "worker", "submit", "resume", "report", "gc", "demo",
+                "bench", "store");
     }
 
     @Test
@@ -57,5 +58,21 @@ class CommandLineTest {
         assertThat(o.get("plrs")).isEqualTo(List.of(1e-3, 0.01));
         assertThat(o.get("seeds")).isEqualTo(2);
         assertThat(o.get("setup")).isEqualTo("synthetic");
+    }
+
+    @Test
+    void workersServeMetricsOnPort9464UnlessToldOtherwiseAndRefuseImpossiblePorts() throws Exception {
+        WorkerCommand worker = new WorkerCommand();
+        new CommandLine(worker).parseArgs();
+        assertThat(worker.metricsEndpoint.port).isEqualTo(io.lrsweep.monitoring.MetricsEndpoint.DEFAULT_PORT)
+                .isEqualTo(9464);
+        new CommandLine(worker).parseArgs("--metrics-port", "70000");
+        try (var metrics = new io.lrsweep.monitoring.WorkerMetrics(
+                new io.lrsweep.monitoring.WorkerIdentity("w", "none", "none"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.metricsEndpoint.serve(metrics, "127.0.0.1",
+                    System.out)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1 for none");
+            new CommandLine(worker).parseArgs("--metrics-port", "-1");
+            worker.metricsEndpoint.serve(metrics, "127.0.0.1", System.out).close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lrsweep.TinyStudy;
 import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.FileSystemArtifactStore;
@@ -23,20 +24,7 @@ class StagesTest {
     Path root;
 
     static Map<String, Object> tinyStudy(String id) {
-        Map<String, Object> overrides = new HashMap<>();
-        overrides.put("plrs", List.of(1e-3, 0.1));
-        overrides.put("seeds", 1);
-        overrides.put("pretrainIterations", 1000);
-        overrides.put("finetuneIterations", 300);
-        overrides.put("swaKs", List.of(2, 5));
-        overrides.put("geometryK", 5);
-        overrides.put("testSize", 500);
-        overrides.put("singleFeatureSize", 300);
-        Map<String, Object> in = new HashMap<>();
-        in.put("preset", "synthetic-quick");
-        in.put("overrides", overrides);
-        in.put("studyId", id);
-        return in;
+        return TinyStudy.input(id, Map.of("plrs", List.of(1e-3, 0.1), "testSize", 500, "singleFeatureSize", 300));
     }
 
     private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {

@@ -3,6 +3,7 @@ package io.lrsweep.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lrsweep.TinyStudy;
 import io.lrsweep.local.LocalConductor;
 import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.stages.StudyLayout;
@@ -78,32 +79,14 @@ class ConductorStudyIT {
     }
 
     private static Map<String, Object> tinyStudy(Map<String, Object> extra) {
-        Map<String, Object> overrides = new HashMap<>();
-        overrides.put("plrs", List.of(1e-3, 3.16e-2));
-        overrides.put("seeds", 1);
-        overrides.put("pretrainIterations", 600);
-        overrides.put("finetuneIterations", 200);
-        overrides.put("swaKs", List.of(2, 5));
-        overrides.put("geometryK", 5);
-        overrides.put("testSize", 400);
-        overrides.put("singleFeatureSize", 200);
+        Map<String, Object> overrides = new HashMap<>(Map.of("plrs", List.of(1e-3, 3.16e-2), "pretrainIterations",
+                600, "finetuneIterations", 200, "testSize", 400, "singleFeatureSize", 200));
         overrides.putAll(extra);
-        Map<String, Object> in = new HashMap<>();
-        in.put("preset", "synthetic-quick");
-        in.put("overrides", overrides);
-        return in;
+        return TinyStudy.input(null, overrides);
     }
 
     private StudyProgress await(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (System.nanoTime() < deadline) {
-            StudyProgress p = StudyProgress.of(api, id);
-            if (p.finished()) {
-                return p;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("study " + id + " did not finish in time: " + StudyProgress.of(api, id).line());
+        return StudyCompletion.await(api, id, Duration.ofMinutes(4));
     }
 
     /** Outcome ("completed", "cached") of every completed stage task seen by {@link #stageTaskIds}, by task id. */

@@ -1,0 +1,104 @@
+package io.lrsweep.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.netflix.conductor.client.http.ConductorClient;
+import com.netflix.conductor.client.http.TaskClient;
+import com.netflix.conductor.client.worker.Worker;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import io.lrsweep.TinyStudy;
+import io.lrsweep.monitoring.Exposition;
+import io.lrsweep.monitoring.WorkerIdentity;
+import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.storage.FileSystemArtifactStore;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stage workers' outcome metrics, executing real Conductor task objects in-process (no server:
+ * the task-log lines they send are refused and dropped, as the worker does when the server is away).
+ */
+class StageWorkerMetricsTest {
+    @TempDir
+    Path root;
+    private final WorkerMetrics metrics = new WorkerMetrics(new WorkerIdentity("w", "none", "none"));
+    private final FaultSwitch faults = new FaultSwitch();
+    private ConductorClient client;
+    private Map<String, Worker> workers;
+
+    @BeforeEach
+    void workers() throws Exception {
+        client = new ConductorClient("http://127.0.0.1:1/api");
+        var shared = new WorkerHost.Shared(new TaskClient(client), new Semaphore(1), faults, new StageCounters(),
+                metrics);
+        workers = StageWorkers.all(new FileSystemArtifactStore(root), shared).stream()
+                .collect(Collectors.toMap(Worker::getTaskDefName, Function.identity()));
+    }
+
+    @AfterEach
+    void close() {
+        client.shutdown();
+        metrics.close();
+    }
+
+    private TaskResult execute(String type, Map<String, Object> input, int retryCount) {
+        Task t = new Task();
+        t.setTaskId("task-" + System.nanoTime());
+        t.setTaskDefName(type);
+        t.setTaskType(type);
+        t.setWorkflowInstanceId("0b7c9a52-7f0e-4c44-9d35-2f7f4c1f8e11");
+        t.setRetryCount(retryCount);
+        t.setStatus(Task.Status.IN_PROGRESS);
+        t.setInputData(new HashMap<>(input));
+        return workers.get(type).execute(t);
+    }
+
+    private double runs(String study, String stage, String outcome) {
+        return Exposition.parse(metrics.scrape()).value("lrsweep_stage_runs_total", Map.of("study", study,
+                "stage", stage, "outcome", outcome));
+    }
+
+    @Test
+    void completedCachedAndFailedExecutionsAreCountedPerStudyAndStage() {
+        assertThat(execute("lrsweep_plan", TinyStudy.input("w1", Map.of("plrs", List.of(1e-3))), 0).getStatus())
+                .isEqualTo(TaskResult.Status.COMPLETED);
+        Map<String, Object> pretrain = Map.of("studyId", "w1", "plr", 1e-3, "seed", 0);
+        assertThat(execute("lrsweep_pretrain", pretrain, 0).getStatus()).isEqualTo(TaskResult.Status.COMPLETED);
+        assertThat(execute("lrsweep_pretrain", pretrain, 1).getOutputData()).containsEntry("outcome", "cached");
+        assertThat(execute("lrsweep_pretrain", Map.of("studyId", "w1", "plr", 0.5, "seed", 0), 0).getStatus())
+                .isEqualTo(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
+        faults.failNext("lrsweep_analyze", 1);
+        execute("lrsweep_analyze", pretrain, 0);
+
+        assertThat(runs("w1", "plan", "completed")).isEqualTo(1.0);
+        assertThat(runs("w1", "pretrain", "completed")).isEqualTo(1.0);
+        assertThat(runs("w1", "pretrain", "cached")).isEqualTo(1.0);
+        assertThat(runs("w1", "pretrain", "failed")).isEqualTo(1.0);
+        assertThat(runs("w1", "analyze", "failed")).isEqualTo(1.0);
+        Exposition scrape = Exposition.parse(metrics.scrape());
+        assertThat(scrape.value("lrsweep_stage_retries_total", Map.of("study", "w1", "stage", "pretrain")))
+                .isEqualTo(1.0);
+        assertThat(scrape.value("lrsweep_stage_active_seconds_count", Map.of("study", "w1", "stage", "pretrain")))
+                .isZero();
+        assertThat(scrape.value("lrsweep_stage_duration_seconds_count", Map.of("study", "w1", "stage", "pretrain",
+                "outcome", "cached"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void aPlanWithoutStudyIdIsLabelledWithItsStudyWorkflowAndOtherStagesWithoutOneAsUnknown() {
+        execute("lrsweep_plan", Map.of("preset", "no-such-preset"), 0);
+        execute("lrsweep_average", Map.of("plr", 1e-3, "seed", 0, "k", 2), 0);
+        assertThat(runs("0b7c9a52-7f0e-4c44-9d35-2f7f4c1f8e11", "plan", "failed")).isEqualTo(1.0);
+        assertThat(runs("unknown", "average", "failed")).isEqualTo(1.0);
+    }
+}
