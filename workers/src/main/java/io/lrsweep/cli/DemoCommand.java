@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--gc", description = "after a completed study, remove what it no longer needs (see lrsweep gc)")
     boolean gc;
+
     @Mixin
     Options.Metrics metricsEndpoint = new Options.Metrics();
 

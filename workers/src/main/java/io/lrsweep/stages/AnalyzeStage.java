@@ -116,6 +116,12 @@ public final class AnalyzeStage {
         return StageCache.outcome(dir, m, false);
     }
 
+    /** Reads a finished analysis of a branch, verified against its manifest. */
+    public static BranchResults load(ArtifactStore store, String studyId, double plr, int seed) throws IOException {
+        PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed), "analyze");
+        return Json.read(f.dir().readVerified(f.manifest(), RESULTS), BranchResults.class);
+    }
+
     private static BranchResults.Point measure(SiMlp model, SyntheticData data, String name, Double flr, Integer k,
                                                Weights w) {
         Evaluation train = model.evaluate(w, data.train());
