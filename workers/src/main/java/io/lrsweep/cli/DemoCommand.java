@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(log.getParent());
         System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
         long started = System.nanoTime();
-        LocalConductor local = new LocalConductor(Options.home(), port);
+        LocalConductor local = LocalCommand.conductor(port, prometheus.enabled);
         boolean startedHere = local.up(System.out);
         LocalPrometheus localPrometheus = prometheus.port.local(port);
         boolean prometheusHere = prometheus.enabled && localPrometheus.up(System.out);

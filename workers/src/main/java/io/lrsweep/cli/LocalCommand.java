@@ -2,6 +2,7 @@ package io.lrsweep.cli;
 
 import io.lrsweep.local.LocalConductor;
 import io.lrsweep.local.LocalPrometheus;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
                 + " optionally, a local Prometheus (.lrsweep/prometheus).",
         subcommands = {LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {
+    /** How often a server watched by Prometheus refreshes its queue-depth and running-workflow gauges. */
+    static final Duration QUEUE_METRICS_EVERY = Duration.ofSeconds(15);
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -22,6 +26,11 @@ final class LocalCommand implements Runnable {
 
     static LocalConductor conductor(int port) {
         return new LocalConductor(Options.home(), port);
+    }
+
+    /** The local server as a local Prometheus wants it: queue gauges refreshed every 15 s. */
+    static LocalConductor conductor(int port, boolean forPrometheus) {
+        return new LocalConductor(Options.home(), port, forPrometheus ? QUEUE_METRICS_EVERY : null);
     }
 
     /** Port option of the local server. */
@@ -43,7 +52,7 @@ final class LocalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            LocalConductor c = conductor(port.port);
+            LocalConductor c = conductor(port.port, prometheus.enabled);
             c.up(System.out);
             c.api().registerDefinitions();
             System.out.println("Workflow definitions registered (lrsweep_study, lrsweep_branch).");

@@ -22,11 +22,22 @@ public final class LocalConductor {
     private final Path dir;
     private final int port;
     private final BackgroundProcess process;
+    private final Duration queueMetricsEvery;
 
+    /** A server with Conductor's own metric schedule (queue depths first after 2 min, then every minute). */
     public LocalConductor(Path home, int port) {
+        this(home, port, null);
+    }
+
+    /**
+     * @param queueMetricsEvery how often the server refreshes its queue-depth and running-workflow
+     *     gauges for Prometheus (first after 10 s); null for the server's default
+     */
+    public LocalConductor(Path home, int port, Duration queueMetricsEvery) {
         this.dir = home.toAbsolutePath().resolve("conductor");
         this.port = port;
         this.process = new BackgroundProcess(dir, "server");
+        this.queueMetricsEvery = queueMetricsEvery;
     }
 
     public String url() {
@@ -54,11 +65,13 @@ public final class LocalConductor {
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db") + "?busy_timeout=15000&journal_mode=WAL",
-                "--conductor.file-storage.parentDir=" + dir.resolve("files"),
-                // Queue depths and running workflows for Prometheus: first after 10 s, then every 15 s
-                // (the server's defaults, 120 s and 60 s, leave the dashboards blank for minutes).
-                "--conductor.workflow-monitor.stats.initial-delay=10000",
-                "--conductor.workflow-monitor.stats.delay=15000"));
+                "--conductor.file-storage.parentDir=" + dir.resolve("files")));
+        if (queueMetricsEvery != null) {
+            // The server's defaults (120 s, then 60 s) leave the dashboards' queue panels blank for minutes;
+            // only when someone scrapes, since the refresh queries every queue of the database.
+            cmd.add("--conductor.workflow-monitor.stats.initial-delay=10000");
+            cmd.add("--conductor.workflow-monitor.stats.delay=" + queueMetricsEvery.toMillis());
+        }
         Process p = process.start(cmd);
         out.println("Starting Conductor " + SERVER_VERSION + " (pid " + p.pid() + ", data in " + dir + ") …");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();

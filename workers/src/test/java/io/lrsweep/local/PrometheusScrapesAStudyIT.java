@@ -81,7 +81,7 @@ class PrometheusScrapesAStudyIT {
         PrometheusInstallation.require("prometheus");
         home = Files.createTempDirectory("lrsweep-prometheus-it");
         int conductorPort = freePort();
-        conductor = new LocalConductor(home, conductorPort);
+        conductor = new LocalConductor(home, conductorPort, Duration.ofSeconds(5));
         assertThat(conductor.up(System.out)).isTrue();
         ConductorApi conductorApi = conductor.api();
         conductorApi.registerDefinitions();
