@@ -102,7 +102,7 @@ public final class S3ArtifactStore implements ArtifactStore {
             return call("download " + key, () -> client.getObject(GetObjectArgs.builder()
                     .bucket(settings.bucket()).object(object).build()));
         } catch (StoreFailure e) {
-            if (e.getCause() instanceof ErrorResponseException er && "NoSuchKey".equals(er.errorResponse().code())) {
+            if (isNoSuchKey(e)) {
                 throw new NoSuchFileException(key, null, "no object in " + describe());
             }
             throw e;
@@ -116,11 +116,15 @@ public final class S3ArtifactStore implements ArtifactStore {
             return Optional.of(call("stat " + key, () -> client.statObject(StatObjectArgs.builder()
                     .bucket(settings.bucket()).object(object).build()).size()));
         } catch (StoreFailure e) {
-            if (e.getCause() instanceof ErrorResponseException er && "NoSuchKey".equals(er.errorResponse().code())) {
+            if (isNoSuchKey(e)) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    private static boolean isNoSuchKey(StoreFailure e) {
+        return e.getCause() instanceof ErrorResponseException er && "NoSuchKey".equals(er.errorResponse().code());
     }
 
     @Override

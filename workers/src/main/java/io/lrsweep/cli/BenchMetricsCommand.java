@@ -8,6 +8,7 @@ import io.lrsweep.science.Samples;
 import io.lrsweep.science.SiMlp;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.TrainingState;
+import io.lrsweep.science.Vectors;
 import io.lrsweep.stages.SyntheticData;
 import io.lrsweep.stages.TrainingRun;
 import io.lrsweep.study.StudyConfig;
@@ -66,8 +67,8 @@ final class BenchMetricsCommand implements Callable<Integer> {
                     without[r] = nanosPerStep(start, train, schedule, TrainingListener.NONE);
                 }
             }
-            double a = median(without);
-            double b = median(with);
+            double a = Vectors.median(without);
+            double b = Vectors.median(with);
             System.out.printf("Training step time: %d SGD steps of the SI MLP (batch %d), %d runs each, alternated%n",
                     iterations, c.batchSize(), rounds);
             System.out.printf("  without metrics: median %.2f µs/step (min %.2f)%n", a / 1e3,
@@ -97,9 +98,4 @@ final class BenchMetricsCommand implements Callable<Integer> {
         return (double) (System.nanoTime() - t) / schedule.iterations();
     }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 }

@@ -58,7 +58,7 @@ public final class StudyAggregation {
         // A PLR is classified by its typical seed: it converges when most seeds did, and its barrier
         // is the median over seeds of each seed's largest test barrier, so one seed that jumps out of
         // the basin does not decide the regime of the PLR on its own.
-        double typicalBarrier = median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
+        double typicalBarrier = io.lrsweep.science.Vectors.median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
         Regime regime = t.classify(2 * converged > runs.size(), preTest, typicalBarrier);
         List<StudyReport.FlrAccuracy> ft = new ArrayList<>();
         for (double flr : c.flrs()) {
@@ -151,13 +151,6 @@ public final class StudyAggregation {
     private static BranchResults.Point average(BranchResults r, int k) {
         return r.average().stream().filter(p -> p.k() == k).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("branch plr=" + r.plr() + " has no average k=" + k));
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        java.util.Arrays.sort(v);
-        int n = v.length;
-        return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static double mean(List<BranchResults> runs, ToDoubleFunction<BranchResults> f) {

@@ -24,6 +24,14 @@ public final class Vectors {
         }
     }
 
+    /** The median (mean of the two middle values for an even count; 0 for none). */
+    public static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
     static void requireSameLength(double[] a, double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("vectors differ in length: " + a.length + " vs " + b.length);

@@ -118,8 +118,12 @@ public final class AnalyzeStage {
 
     /** Reads a finished analysis of a branch, verified against its manifest. */
     public static BranchResults load(ArtifactStore store, String studyId, double plr, int seed) throws IOException {
-        PointLoader.Finished f = PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed), "analyze");
-        return Json.read(f.dir().readVerified(f.manifest(), RESULTS), BranchResults.class);
+        return results(PointLoader.finished(store, StudyLayout.analyze(studyId, plr, seed), "analyze"));
+    }
+
+    /** The results of a finished analysis stage, verified against its manifest. */
+    static BranchResults results(PointLoader.Finished analysis) throws IOException {
+        return Json.read(analysis.dir().readVerified(analysis.manifest(), RESULTS), BranchResults.class);
     }
 
     private static BranchResults.Point measure(SiMlp model, SyntheticData data, String name, Double flr, Integer k,

@@ -3,7 +3,6 @@ package io.lrsweep.stages;
 import io.lrsweep.science.CheckpointFormat;
 import io.lrsweep.science.Weights;
 import io.lrsweep.storage.ArtifactStore;
-import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
 import java.io.IOException;
@@ -39,9 +38,5 @@ final class PointLoader {
         UpstreamMissingException(String message) {
             super(message);
         }
-    }
-
-    static boolean isCorruption(Throwable t) {
-        return t instanceof CorruptObjectException;
     }
 }

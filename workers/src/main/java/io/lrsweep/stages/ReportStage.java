@@ -38,7 +38,7 @@ public final class ReportStage {
                 String what = "analyze plr=" + plr + " seed=" + seed;
                 BranchResults results = UpstreamRepair.read(store, StudyLayout.analyze(studyId, plr, seed), what, f -> {
                     upstream.put(StudyLayout.rate(plr) + "/" + s, f.contentHash());
-                    return Json.read(f.dir().readVerified(f.manifest(), AnalyzeStage.RESULTS), BranchResults.class);
+                    return AnalyzeStage.results(f);
                 }, () -> new AnalyzeStage(store).run(studyId, plr, s, true, progress), progress);
                 branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
             }

@@ -92,7 +92,7 @@ class StudyAggregationTest {
         assertThat(r.perPlr().get(0).typicalMaxTestBarrier()).isCloseTo(0.006, within(1e-12));
         assertThat(r.perPlr().get(0).geometry().get(0).barrierTest()).as("the mean is still reported")
                 .isCloseTo((0.004 + 0.30 + 0.006) / 3, within(1e-12));
-        assertThat(StudyAggregation.median(new double[] {3, 1, 2, 10})).isEqualTo(2.5);
+        assertThat(io.lrsweep.science.Vectors.median(new double[] {3, 1, 2, 10})).isEqualTo(2.5);
     }
 
     @Test
