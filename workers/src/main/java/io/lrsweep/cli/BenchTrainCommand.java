@@ -1,0 +1,109 @@
+package io.lrsweep.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.lrsweep.science.SeededRandom;
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.science.Vectors;
+import io.lrsweep.science.images.EpochSchedule;
+import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageTraining;
+import io.lrsweep.science.images.ImageTrainingState;
+import io.lrsweep.science.images.Network;
+import io.lrsweep.science.images.NetworkSpec;
+import io.lrsweep.science.images.TensorData;
+import io.lrsweep.science.images.Torch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lrsweep bench train}: median time of one training step of an image model on random
+ * 3×32×32 batches, with images/s and peak memory; the same figures as bench/pytorch_twin.py.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Time training steps of an image model on random data; prints median ms per step, images/s"
+                + " and peak RSS (and GPU memory on a GPU).")
+final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "si-convnet", description = "si-convnet, si-resnet18 or resnet18")
+    String model;
+
+    @Option(names = "--width", defaultValue = "32", description = "width c (default ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+        NetworkSpec.Architecture arch = NetworkSpec.Architecture.of(model);
+        Device d = Torch.device(device);
+        System.out.println(Torch.describe(d));
+        int classes = 10;
+        // The real training loop over a random data set of `steps` batches: one untimed warm-up epoch,
+        // then one timed epoch. Per-step times are exact on the CPU; on a GPU the steps run
+        // asynchronously, so there the figure is the timed epoch's wall time (synchronised at its end).
+        int count = steps * batch;
+        SeededRandom r = new SeededRandom(1);
+        float[] pixels = new float[count * 3 * 1024];
+        int[] labels = new int[count];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) r.nextDouble();
+        }
+        for (int i = 0; i < count; i++) {
+            labels[i] = r.nextInt(classes);
+        }
+        ImageSet set = new ImageSet("random", pixels, labels, 3, 32, 32, classes);
+        List<Double> millis = new ArrayList<>();
+        long[] epochEnds = new long[2];
+        long params;
+        try (NDManager m = Torch.engine().newBaseManager(d);
+             TensorData data = TensorData.upload(m, set, null);
+             Network net = Network.create(new NetworkSpec(arch, width, 3, classes), m, 1)) {
+            params = net.siParameterCount();
+            EpochSchedule schedule = arch.scaleInvariant() ? EpochSchedule.onSphere(2, batch, 1e-3, arch.rho())
+                    : new EpochSchedule(2, batch, 0.1, 0.9, 5e-4, false);
+            TrainingListener timer = new TrainingListener() {
+                @Override
+                public void onStep(long iteration, int samples, long nanos) {
+                    if (iteration > steps) {
+                        millis.add(nanos / 1e6);
+                    }
+                }
+
+                @Override
+                public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                    epochEnds[(int) epoch] = System.nanoTime();
+                }
+            };
+            ImageTraining.train(net, ImageTrainingState.start(net.snapshot()), data, 1, schedule,
+                    ImageTraining.Probe.NONE, timer, s -> { });
+        }
+        double median = d.isGpu() ? (epochEnds[1] - epochEnds[0]) / 1e6 / steps
+                : Vectors.median(millis.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf("model=%s width=%d batch=%d steps=%d device=%s threads=%s params_si=%d%n", arch, width,
+                batch, millis.size(), d.isGpu() ? "gpu" : "cpu",
+                System.getProperty("ai.djl.pytorch.num_threads", String.valueOf(Runtime.getRuntime()
+                        .availableProcessors())), params);
+        System.out.printf("median_ms_per_step=%.1f images_per_second=%.1f peak_rss_mb=%.1f%n", median,
+                batch / (median / 1000), peakRssMb());
+        return 0;
+    }
+
+    private static double peakRssMb() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}

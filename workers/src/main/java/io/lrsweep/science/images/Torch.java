@@ -1,0 +1,61 @@
+package io.lrsweep.science.images;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * The PyTorch engine of DJL, started offline (no download, no usage tracking, no probe of cloud
+ * metadata addresses) and the device the image models run on.
+ */
+public final class Torch {
+    private Torch() {
+    }
+
+    static {
+        // DJL reads these on first use; they must be set before the engine loads.
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null && System.getenv(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** The engine; loading it the first time unpacks the native libraries (once per machine). */
+    public static Engine engine() {
+        return Engine.getEngine("PyTorch");
+    }
+
+    /**
+     * The device for {@code preference}: {@code cpu}, {@code gpu} (fails when none is visible) or
+     * {@code auto} (the first GPU when one is visible, else the CPU).
+     */
+    public static Device device(String preference) {
+        String p = preference == null ? "auto" : preference.toLowerCase(Locale.ROOT);
+        int gpus = engine().getGpuCount();
+        return switch (p) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("device gpu was asked for, but libtorch sees no GPU (jar built"
+                            + " without -Pgpu, or no CUDA device visible)");
+                }
+                yield Device.gpu();
+            }
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            default -> throw new IllegalArgumentException("device '" + preference + "' is not one of cpu, gpu, auto");
+        };
+    }
+
+    /** One line saying which engine and device are used, for the worker's start-up log. */
+    public static String describe(Device device) {
+        Engine e = engine();
+        return "DJL " + Engine.getDjlVersion() + ", " + e.getEngineName() + " " + e.getVersion() + ", device "
+                + device + " (GPUs visible: " + e.getGpuCount() + ")";
+    }
+}
