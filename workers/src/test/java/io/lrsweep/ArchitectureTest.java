@@ -32,6 +32,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theImageReadersArePureJava() throws Exception {
+        assertThat(importsOf("science/images")).noneMatch(l -> l.contains("io.micrometer") || l.contains("com.netflix.conductor")
+                || l.contains("io.lrsweep.storage") || l.contains("io.lrsweep.monitoring") || l.contains("io.minio")
+                || l.contains("io.prometheus"));
+    }
+
+    @Test
     void theStagesReportProgressWithoutMicrometerOrConductor() throws Exception {
         assertThat(importsOf("stages")).noneMatch(l -> l.contains("io.micrometer") || l.contains("com.netflix.conductor")
                 || l.contains("io.lrsweep.monitoring") || l.contains("io.prometheus"));
