@@ -61,9 +61,18 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options.Prometheus prometheus = new Options.Prometheus();
 
+    @Option(names = "--device", description = "where image stages train: cpu, gpu or auto (env LRSWEEP_DEVICE;"
+            + " default auto)", defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
+    String device;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
+        System.setProperty(io.lrsweep.stages.ImageTensors.DEVICE_PROPERTY, device);
+        if (io.lrsweep.study.StudyResolver.resolve(input, "check").isImage()) {
+            System.out.println("Image stages use " + io.lrsweep.science.images.Torch.describe(
+                    io.lrsweep.stages.ImageTensors.device()));
+        }
         // Worker logs would drown the progress line: they go to a file (set before any logger exists).
         Path log = Options.home().resolve("demo-workers.log").toAbsolutePath();
         java.nio.file.Files.createDirectories(log.getParent());

@@ -31,8 +31,16 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     Options.Metrics metricsEndpoint = new Options.Metrics();
 
+    @Option(names = "--device", description = "where image stages train: cpu, gpu or auto (env LRSWEEP_DEVICE;"
+            + " default auto: the first GPU when libtorch sees one)", defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
+    String device;
+
     @Override
     public Integer call() throws Exception {
+        System.setProperty(io.lrsweep.stages.ImageTensors.DEVICE_PROPERTY, device);
+        // Said at start, so that a GPU node that silently trains on its CPU is noticed at once.
+        System.out.println("lrsweep worker: image stages use " + io.lrsweep.science.images.Torch.describe(
+                io.lrsweep.stages.ImageTensors.device()));
         ConductorApi api = new ConductorApi(conductor.url);
         api.registerDefinitions();
         int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();

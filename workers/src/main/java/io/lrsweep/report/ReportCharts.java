@@ -68,14 +68,24 @@ public final class ReportCharts {
         figures.put("barriers-test.png", chart("Test error barrier", "barrier (fraction of error)", rows,
                 geometry(rows, StudyReport.PairGeometry::barrierTest)));
 
+        StudyReport.Features first = rows.get(0).features();
+        if (first.bandAccuracy() != null) {
+            Map<String, ToDoubleFunction<StudyReport.PlrRow>> bands = new LinkedHashMap<>();
+            for (String band : first.bandAccuracy().keySet()) {
+                bands.put(band + " band", row -> row.features().bandAccuracy().get(band));
+            }
+            figures.put("features-bands.png", chart("Test accuracy on Fourier bands (" + first.source() + ")",
+                    "band-only test accuracy", rows, bands));
+            return figures;
+        }
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> sorted = new LinkedHashMap<>();
-        int features = rows.get(0).features().sortedSingleFeatureAccuracy().length;
+        int features = first.sortedSingleFeatureAccuracy().length;
         for (int f = 0; f < features; f++) {
             int fi = f;
             sorted.put("rank " + (f + 1), row -> row.features().sortedSingleFeatureAccuracy()[fi]);
         }
         figures.put("features-sorted.png", chart("Sorted single-feature accuracies ("
-                + rows.get(0).features().source() + ")", "single-feature test accuracy", rows, sorted));
+                + first.source() + ")", "single-feature test accuracy", rows, sorted));
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> conc = new LinkedHashMap<>();
         conc.put("concentration", row -> row.features().concentration());
         figures.put("features-concentration.png", chart("Feature concentration (1 = one feature, 1/16 = all equal)",

@@ -16,7 +16,8 @@ public final class ReportPages {
         first.average().forEach(a -> b.append(",average_k").append(a.k()).append("_test_accuracy"));
         first.geometry().forEach(g -> b.append(",angle_").append(g.pair()).append(",barrier_train_").append(g.pair())
                 .append(",barrier_test_").append(g.pair()));
-        b.append(",feature_concentration\n");
+        featureHeaders(first.features()).forEach(h -> b.append(',').append(h));
+        b.append('\n');
         for (var row : r.perPlr()) {
             b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
                     .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
@@ -25,7 +26,8 @@ public final class ReportPages {
             row.average().forEach(a -> b.append(',').append(num(a.testAccuracy())));
             row.geometry().forEach(g -> b.append(',').append(num(g.angle())).append(',').append(num(g.barrierTrain()))
                     .append(',').append(num(g.barrierTest())));
-            b.append(',').append(num(row.features().concentration())).append('\n');
+            featureValues(row.features()).forEach(v -> b.append(',').append(num(v)));
+            b.append('\n');
         }
         return b.toString();
     }
@@ -58,7 +60,8 @@ public final class ReportPages {
         first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
         first.geometry().forEach(g -> b.append("<th>angle ").append(esc(g.pair())).append("</th><th>test barrier ")
                 .append(esc(g.pair())).append("</th>"));
-        b.append("<th>concentration</th></tr>\n");
+        featureHeaders(first.features()).forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        b.append("</tr>\n");
         for (var row : r.perPlr()) {
             b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.regime()).append("</td><td>")
                     .append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td><td>")
@@ -68,7 +71,8 @@ public final class ReportPages {
             row.average().forEach(a -> b.append("<td>").append(num(a.testAccuracy())).append("</td>"));
             row.geometry().forEach(g -> b.append("<td>").append(num(g.angle())).append("</td><td>")
                     .append(num(g.barrierTest())).append("</td>"));
-            b.append("<td>").append(num(row.features().concentration())).append("</td></tr>\n");
+            featureValues(row.features()).forEach(v -> b.append("<td>").append(num(v)).append("</td>"));
+            b.append("</tr>\n");
         }
         b.append("</table>\n</body></html>\n");
         return b.toString();
@@ -90,6 +94,16 @@ public final class ReportPages {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** Feature columns: the concentration (synthetic) or one accuracy per Fourier band (images). */
+    private static List<String> featureHeaders(StudyReport.Features f) {
+        return f.bandAccuracy() == null ? List.of("feature_concentration")
+                : f.bandAccuracy().keySet().stream().map(band -> "band_" + band + "_test_accuracy").toList();
+    }
+
+    private static List<Double> featureValues(StudyReport.Features f) {
+        return f.bandAccuracy() == null ? List.of(f.concentration()) : List.copyOf(f.bandAccuracy().values());
     }
 
     private static String num(double v) {

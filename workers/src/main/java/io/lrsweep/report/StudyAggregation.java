@@ -17,7 +17,7 @@ public final class StudyAggregation {
     }
 
     public static RegimeThresholds thresholds(StudyConfig c) {
-        return new RegimeThresholds(c.convergenceLoss(), 0.5, c.divergenceMargin(), c.barrierLimit());
+        return new RegimeThresholds(c.convergenceLoss(), c.chance(), c.divergenceMargin(), c.barrierLimit());
     }
 
     /** {@code branches} maps each PLR to the results of its seeds. */
@@ -46,7 +46,8 @@ public final class StudyAggregation {
 
     private static StudyReport.PlrRow row(StudyConfig c, RegimeThresholds t, double plr, List<BranchResults> runs) {
         int converged = (int) runs.stream().filter(BranchResults::converged).count();
-        double preTest = mean(runs, r -> r.pretrain().testAccuracy());
+        // Images: the paper's pre-training value, the mean test accuracy of the last epochs.
+        double preTest = mean(runs, BranchResults::pretrainCurveAccuracy);
         List<StudyReport.PairGeometry> geometry = new ArrayList<>();
         for (int g = 0; g < runs.get(0).geometry().size(); g++) {
             int gi = g;
@@ -70,19 +71,32 @@ public final class StudyAggregation {
             avg.add(new StudyReport.KAccuracy(k, mean(runs, r -> average(r, k).testAccuracy()),
                     mean(runs, r -> average(r, k).trainAccuracy())));
         }
+        StudyReport.Features features = c.isImage() ? bandFeatures(c, runs) : singleFeatures(c, runs);
+        return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
+                mean(runs, BranchResults::minEpochLoss), typicalBarrier,
+                new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().trainAccuracy()),
+                        mean(runs, r -> r.pretrain().testLoss())),
+                ft, avg, geometry, features);
+    }
+
+    private static StudyReport.Features singleFeatures(StudyConfig c, List<BranchResults> runs) {
         int featureCount = runs.get(0).pretrain().sortedSingleFeatureAccuracy().length;
         double[] sorted = new double[featureCount];
         for (int f = 0; f < featureCount; f++) {
             int fi = f;
             sorted[f] = mean(runs, r -> finetune(r, c.featureFlr()).sortedSingleFeatureAccuracy()[fi]);
         }
-        var features = new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), sorted,
-                mean(runs, r -> finetune(r, c.featureFlr()).concentration()));
-        return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
-                mean(runs, BranchResults::minEpochLoss), typicalBarrier,
-                new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().trainAccuracy()),
-                        mean(runs, r -> r.pretrain().testLoss())),
-                ft, avg, geometry, features);
+        return new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), sorted,
+                mean(runs, r -> finetune(r, c.featureFlr()).concentration()), null);
+    }
+
+    private static StudyReport.Features bandFeatures(StudyConfig c, List<BranchResults> runs) {
+        Map<String, Double> bands = new LinkedHashMap<>();
+        for (String band : finetune(runs.get(0), c.featureFlr()).bandAccuracy().keySet()) {
+            bands.put(band, mean(runs, r -> finetune(r, c.featureFlr()).bandAccuracy().get(band)));
+        }
+        return new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), new double[0], null,
+                bands);
     }
 
     private static StudyReport.Summary summary(StudyConfig c, List<StudyReport.PlrRow> rows) {

@@ -64,9 +64,14 @@ public record StudyReport(
                                @JsonProperty("barrier_test") double barrierTest) {
     }
 
-    /** Single-feature accuracies of the fine-tuned point at the feature FLR, sorted per run then averaged. */
+    /**
+     * Feature sparsity of the fine-tuned point at the feature FLR, averaged over seeds: synthetic
+     * studies have single-feature accuracies (sorted per run) and their concentration; image studies
+     * have the test accuracy on each Fourier band.
+     */
     public record Features(String source,
                            @JsonProperty("sorted_single_feature_accuracy") double[] sortedSingleFeatureAccuracy,
-                           double concentration) {
+                           Double concentration,
+                           @JsonProperty("band_accuracy") java.util.Map<String, Double> bandAccuracy) {
     }
 }

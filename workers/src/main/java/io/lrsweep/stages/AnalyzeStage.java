@@ -36,6 +36,9 @@ public final class AnalyzeStage {
     public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        if (b.config().isImage()) {
+            return new ImageAnalyzeStage(store).run(b, force, progress);
+        }
         var c = b.config();
         PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
                 "pretrain");
@@ -99,7 +102,7 @@ public final class AnalyzeStage {
                 geometry(model, data, "ft_low-ft_high", low, high));
         double minLoss = ((Number) pretrain.manifest().metrics().get("minEpochLoss")).doubleValue();
         BranchResults results = new BranchResults(plr, seed, b.dataSeed(), minLoss,
-                minLoss < c.convergenceLoss(), prePoint, ftPoints, swaPoints, geometry);
+                minLoss < c.convergenceLoss(), prePoint, ftPoints, swaPoints, geometry, null);
         dir.write(RESULTS, Json.bytes(results));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("pretrainTestAccuracy", prePoint.testAccuracy());
@@ -135,7 +138,7 @@ public final class AnalyzeStage {
             single[f] = model.evaluate(w, data.singleFeature()[f]).accuracy();
         }
         return new BranchResults.Point(name, flr, k, train.loss(), train.accuracy(), test.loss(), test.accuracy(),
-                single, FeatureSparsity.sortedDescending(single), FeatureSparsity.concentration(single));
+                single, FeatureSparsity.sortedDescending(single), FeatureSparsity.concentration(single), null);
     }
 
     private static BranchResults.Geometry geometry(SiMlp model, SyntheticData data, String pair, Weights a,

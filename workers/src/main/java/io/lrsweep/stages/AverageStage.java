@@ -31,6 +31,9 @@ public final class AverageStage {
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireK(k);
+        if (b.config().isImage()) {
+            return new ImageAverageStage(store).run(b, k, force, progress);
+        }
         PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
                 "pretrain");
         StageDirectory dir = new StageDirectory(store, StudyLayout.average(studyId, plr, seed, k));

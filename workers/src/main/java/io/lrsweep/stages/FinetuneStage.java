@@ -30,6 +30,9 @@ public final class FinetuneStage {
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireFlr(flr);
+        if (b.config().isImage()) {
+            return new ImageFinetuneStage(store).run(b, flr, force, progress);
+        }
         PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
                 "pretrain");
         StageDirectory dir = new StageDirectory(store, StudyLayout.finetune(studyId, plr, seed, flr));

@@ -32,6 +32,9 @@ public final class PretrainStage {
     public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        if (b.config().isImage()) {
+            return new ImagePretrainStage(store).run(b, force, progress);
+        }
         StageDirectory dir = new StageDirectory(store, StudyLayout.pretrain(studyId, plr, seed));
         Map<String, Object> inputs = StageCache.inputs(NAME, b);
         inputs.put("iterations", b.config().pretrainIterations());

@@ -40,12 +40,15 @@ final class StageCache {
         in.put("stage", stage);
         in.put("scienceRevision", CodeVersion.SCIENCE_REVISION);
         in.put("setup", b.config().setup());
-        in.put("model", "si-mlp");
+        in.put("model", b.config().isImage() ? b.config().model() : "si-mlp");
         in.put("plr", b.plr());
         in.put("seed", b.seed());
         in.put("dataSeed", b.dataSeed());
         in.put("trainSize", b.config().trainSize());
         in.put("batchSize", b.config().batchSize());
+        if (b.config().isImage()) {
+            ImageRuns.addInputs(in, b.config());
+        }
         return in;
     }
 }

@@ -4,8 +4,11 @@ import java.util.List;
 
 /**
  * One fully resolved study: a preset with its overrides applied and validated. Learning rates are
- * effective learning rates on the sphere. Written once to {@code studies/<id>/study.json}; every
- * stage reads its hyper-parameters from there.
+ * effective learning rates on the sphere (plain learning rates for the practical, non-SI model).
+ * Written once to {@code studies/<id>/study.json}; every stage reads its hyper-parameters from
+ * there. Synthetic studies count iterations and checkpoint every {@code checkpointEvery}; image
+ * studies count epochs, checkpoint every epoch, and use {@code trainSize}/{@code testSize} as
+ * subset sizes (0 = the whole set).
  */
 public record StudyConfig(
         String studyId,
@@ -29,9 +32,19 @@ public record StudyConfig(
         double featureFlr,
         double convergenceLoss,
         double divergenceMargin,
-        double barrierLimit) {
+        double barrierLimit,
+        String dataset,
+        String dataSource,
+        String model,
+        int width,
+        int pretrainEpochs,
+        int finetuneEpochs,
+        int recentEpochs,
+        double momentum,
+        double weightDecay) {
 
     public static final String SETUP_SYNTHETIC = "synthetic";
+    public static final String SETUP_IMAGE = "image";
 
     public StudyConfig {
         plrs = plrs == null ? null : List.copyOf(plrs);
@@ -42,7 +55,27 @@ public record StudyConfig(
     public StudyConfig withStudyId(String id) {
         return new StudyConfig(id, preset, setup, plrs, seeds, dataSeeds, pretrainIterations, finetuneIterations,
                 flrs, swaKs, batchSize, checkpointEvery, trainSize, testSize, singleFeatureSize, geometryFlrLow,
-                geometryFlrHigh, geometryK, featureFlr, convergenceLoss, divergenceMargin, barrierLimit);
+                geometryFlrHigh, geometryK, featureFlr, convergenceLoss, divergenceMargin, barrierLimit, dataset,
+                dataSource, model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
+    }
+
+    /** An image study (DJL models on CIFAR / Fashion-MNIST) rather than the synthetic one. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isImage() {
+        return SETUP_IMAGE.equals(setup);
+    }
+
+    /** Classes of the study's task: 2 for the synthetic one, 100 for CIFAR-100, else 10. */
+    public int classes() {
+        if (!isImage()) {
+            return 2;
+        }
+        return "cifar100".equals(dataset) ? 100 : 10;
+    }
+
+    /** Accuracy of guessing. */
+    public double chance() {
+        return 1.0 / classes();
     }
 
     /** The largest SWA window, in checkpoints. */

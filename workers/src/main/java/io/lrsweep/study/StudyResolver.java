@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lrsweep.science.images.NetworkSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,9 @@ public final class StudyResolver {
     public static final Set<String> INPUT_FIELDS = Set.of("preset", "overrides", "studyId");
     private static final Set<String> NOT_OVERRIDABLE = Set.of("studyId", "preset");
     private static final Pattern STUDY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** The image data sets a study may name. */
+    public static final List<String> IMAGE_DATASETS = List.of("cifar10", "cifar100", "fashion-mnist");
+    private static final Pattern CREDENTIALS_IN_URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -107,23 +111,16 @@ public final class StudyResolver {
             throw new InvalidStudyException("studyId", "'" + printable(c.studyId()) + "' is not allowed: use 1-64 of"
                     + " letters, digits, '.', '_', '-', starting with a letter or digit (it becomes part of object keys)");
         }
-        if (!StudyConfig.SETUP_SYNTHETIC.equals(c.setup())) {
-            throw new InvalidStudyException("setup", "'" + c.setup() + "' is not supported (known: synthetic)");
+        if (!StudyConfig.SETUP_SYNTHETIC.equals(c.setup()) && !c.isImage()) {
+            throw new InvalidStudyException("setup", "'" + c.setup() + "' is not supported (known: "
+                    + StudyConfig.SETUP_SYNTHETIC + ", " + StudyConfig.SETUP_IMAGE + ")");
         }
         positiveRates("plrs", c.plrs());
         positiveRates("flrs", c.flrs());
         atLeast("seeds", c.seeds(), 1);
         atMost("seeds", c.seeds(), 1000);
         atLeast("dataSeeds", c.dataSeeds(), 1);
-        atLeast("checkpointEvery", c.checkpointEvery(), 1);
         atLeast("batchSize", c.batchSize(), 1);
-        atLeast("trainSize", c.trainSize(), c.batchSize());
-        atMost("trainSize", c.trainSize(), 1_000_000);
-        atLeast("testSize", c.testSize(), 1);
-        atMost("testSize", c.testSize(), 1_000_000);
-        atLeast("singleFeatureSize", c.singleFeatureSize(), 1);
-        atMost("singleFeatureSize", c.singleFeatureSize(), 1_000_000);
-        atLeast("finetuneIterations", c.finetuneIterations(), 1);
         if (c.swaKs() == null || c.swaKs().isEmpty()) {
             throw new InvalidStudyException("swaKs", "must not be empty");
         }
@@ -137,19 +134,10 @@ public final class StudyResolver {
                 throw new InvalidStudyException("swaKs[" + i + "]", k + " appears twice");
             }
         }
-        long window = (long) c.maxK() * c.checkpointEvery();
-        if (c.pretrainIterations() < window) {
-            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " is shorter than the SWA"
-                    + " window of " + c.maxK() + " checkpoints × " + c.checkpointEvery() + " iterations = " + window);
-        }
-        long perEpoch = c.trainSize() / c.batchSize();
-        if (c.pretrainIterations() < perEpoch) {
-            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " does not cover one epoch"
-                    + " (trainSize / batchSize = " + perEpoch + " iterations), so convergence cannot be judged");
-        }
-        if (c.pretrainIterations() % c.checkpointEvery() != 0) {
-            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations()
-                    + " is not a multiple of checkpointEvery " + c.checkpointEvery());
+        if (c.isImage()) {
+            validateImage(c);
+        } else {
+            validateSynthetic(c);
         }
         memberOf("geometryFlrLow", c.geometryFlrLow(), c.flrs(), "flrs");
         memberOf("geometryFlrHigh", c.geometryFlrHigh(), c.flrs(), "flrs");
@@ -172,6 +160,72 @@ public final class StudyResolver {
             throw new InvalidStudyException("barrierLimit", c.barrierLimit() + " must be an error fraction in [0, 1]");
         }
         return c;
+    }
+
+    private static void validateSynthetic(StudyConfig c) {
+        atLeast("checkpointEvery", c.checkpointEvery(), 1);
+        atLeast("trainSize", c.trainSize(), c.batchSize());
+        atMost("trainSize", c.trainSize(), 1_000_000);
+        atLeast("testSize", c.testSize(), 1);
+        atMost("testSize", c.testSize(), 1_000_000);
+        atLeast("singleFeatureSize", c.singleFeatureSize(), 1);
+        atMost("singleFeatureSize", c.singleFeatureSize(), 1_000_000);
+        atLeast("finetuneIterations", c.finetuneIterations(), 1);
+        long window = (long) c.maxK() * c.checkpointEvery();
+        if (c.pretrainIterations() < window) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " is shorter than the SWA"
+                    + " window of " + c.maxK() + " checkpoints × " + c.checkpointEvery() + " iterations = " + window);
+        }
+        long perEpoch = c.trainSize() / c.batchSize();
+        if (c.pretrainIterations() < perEpoch) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " does not cover one epoch"
+                    + " (trainSize / batchSize = " + perEpoch + " iterations), so convergence cannot be judged");
+        }
+        if (c.pretrainIterations() % c.checkpointEvery() != 0) {
+            throw new InvalidStudyException("pretrainIterations", c.pretrainIterations()
+                    + " is not a multiple of checkpointEvery " + c.checkpointEvery());
+        }
+    }
+
+    private static void validateImage(StudyConfig c) {
+        if (c.dataset() == null || !IMAGE_DATASETS.contains(c.dataset())) {
+            throw new InvalidStudyException("dataset", "'" + c.dataset() + "' is not one of " + IMAGE_DATASETS);
+        }
+        NetworkSpec.Architecture arch;
+        try {
+            arch = NetworkSpec.Architecture.of(c.model());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidStudyException("model", e.getMessage());
+        }
+        atLeast("width", c.width(), 1);
+        atMost("width", c.width(), 1024);
+        atMost("batchSize", c.batchSize(), 65_536);
+        atLeast("pretrainEpochs", c.pretrainEpochs(), 1);
+        atMost("pretrainEpochs", c.pretrainEpochs(), 100_000);
+        atLeast("finetuneEpochs", c.finetuneEpochs(), 1);
+        atMost("finetuneEpochs", c.finetuneEpochs(), 100_000);
+        atLeast("recentEpochs", c.recentEpochs(), 1);
+        atMost("recentEpochs", c.recentEpochs(), c.pretrainEpochs());
+        if (c.trainSize() != 0) {
+            atLeast("trainSize", c.trainSize(), c.batchSize());
+        }
+        atLeast("trainSize", c.trainSize(), 0);
+        atLeast("testSize", c.testSize(), 0);
+        if (arch.scaleInvariant() && (c.momentum() != 0 || c.weightDecay() != 0)) {
+            throw new InvalidStudyException(c.momentum() != 0 ? "momentum" : "weightDecay", "must be 0 for "
+                    + arch + ": training on the sphere is plain SGD (study-spec §2)");
+        }
+        if (!(c.momentum() >= 0 && c.momentum() < 1)) {
+            throw new InvalidStudyException("momentum", c.momentum() + " must be in [0, 1)");
+        }
+        if (!(c.weightDecay() >= 0) || !Double.isFinite(c.weightDecay())) {
+            throw new InvalidStudyException("weightDecay", c.weightDecay() + " must be a non-negative number");
+        }
+        if (c.dataSource() != null && CREDENTIALS_IN_URL.matcher(c.dataSource()).find()) {
+            // Workflow input is stored and shown by Conductor: secrets come from the environment.
+            throw new InvalidStudyException("dataSource", "must not carry credentials (user:password@); give them"
+                    + " to the workers through their environment");
+        }
     }
 
     private static void positiveRates(String field, List<Double> rates) {

@@ -27,7 +27,7 @@ class StudyAggregationTest {
         double[] single = new double[16];
         java.util.Arrays.fill(single, 0.5);
         single[0] = 0.5 + conc * 0.4;
-        return new BranchResults.Point(name, flr, k, 0.1, 0.99, 0.5, testAccuracy, single, single.clone(), conc);
+        return new BranchResults.Point(name, flr, k, 0.1, 0.99, 0.5, testAccuracy, single, single.clone(), conc, null);
     }
 
     /** A branch with the given pre-train accuracy, FT accuracy offset, test barrier and convergence. */
@@ -46,7 +46,7 @@ class StudyAggregationTest {
                 new BranchResults.Geometry("swa-ft_high", 0.3, 0, barrier / 3, new double[0], new double[0]),
                 new BranchResults.Geometry("ft_low-ft_high", 0.4, 0, 0, new double[0], new double[0]));
         return new BranchResults(plr, seed, seed, converged ? 0.001 : 0.3, converged, point("pretrain", null, null,
-                preAcc, conc), ft, avg, geo);
+                preAcc, conc), ft, avg, geo, null);
     }
 
     @Test

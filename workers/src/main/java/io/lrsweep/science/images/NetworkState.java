@@ -28,18 +28,23 @@ public record NetworkState(List<Tensor> tensors) {
         }
     }
 
-    /** The SI weights flattened into one vector, in double precision (for angles and norms). */
-    public double[] siVector() {
+    /**
+     * The weights angles are measured over, flattened in double precision: the SI weights, or for
+     * a model without any (the practical one) all trained weights.
+     */
+    public double[] geometryVector() {
+        TensorRole role = tensors.stream().anyMatch(t -> t.role() == TensorRole.SI) ? TensorRole.SI
+                : TensorRole.TRAINABLE;
         int n = 0;
         for (Tensor t : tensors) {
-            if (t.role() == TensorRole.SI) {
+            if (t.role() == role) {
                 n += t.values().length;
             }
         }
         double[] out = new double[n];
         int at = 0;
         for (Tensor t : tensors) {
-            if (t.role() == TensorRole.SI) {
+            if (t.role() == role) {
                 for (float v : t.values()) {
                     out[at++] = v;
                 }

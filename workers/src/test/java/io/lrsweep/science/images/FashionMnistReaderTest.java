@@ -23,12 +23,7 @@ class FashionMnistReaderTest {
         if (debian != null) {
             return debian;
         }
-        boolean present = Files.isRegularFile(FashionMnistReader.DEBIAN_DIR.resolve("train-images-idx3-ubyte.gz"));
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail("Debian's dataset-fashion-mnist is not installed (" + FashionMnistReader.DEBIAN_DIR + "); .ci/run"
-                    + " installs it");
-        }
-        Assumptions.assumeTrue(present, "Debian's dataset-fashion-mnist is not installed; skipping");
+        io.lrsweep.DebianFashionMnist.require();
         long start = System.nanoTime();
         debian = FashionMnistReader.read(FashionMnistReader.DEBIAN_DIR);
         System.out.printf("Fashion-MNIST read from the Debian gz files in %.2f s%n", (System.nanoTime() - start) / 1e9);

@@ -1,0 +1,163 @@
+package io.lrsweep.stages;
+
+import io.lrsweep.science.AngularDistance;
+import io.lrsweep.science.ErrorBarrier;
+import io.lrsweep.science.Evaluation;
+import io.lrsweep.science.images.BnMode;
+import io.lrsweep.science.images.ImageEvaluation;
+import io.lrsweep.science.images.ImageTraining;
+import io.lrsweep.science.images.Network;
+import io.lrsweep.science.images.NetworkState;
+import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.Fingerprint;
+import io.lrsweep.storage.Json;
+import io.lrsweep.storage.Manifest;
+import io.lrsweep.storage.StageDirectory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The measurements of one image branch: train and test accuracy and loss of every point, test
+ * accuracy on each Fourier band, and angles and error barriers (21 points, re-projected to rho,
+ * BN recomputed at each) between SWA(K) and the low/high-FLR fine-tuned points.
+ */
+final class ImageAnalyzeStage {
+    private final ArtifactStore store;
+
+    ImageAnalyzeStage(ArtifactStore store) {
+        this.store = store;
+    }
+
+    StageOutcome run(Branch b, boolean force, StageProgress progress) throws IOException {
+        var c = b.config();
+        String studyId = c.studyId();
+        double plr = b.plr();
+        int seed = b.seed();
+        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
+                "pretrain");
+        Map<Double, PointLoader.Finished> finetunes = new TreeMap<>();
+        for (double flr : c.flrs()) {
+            finetunes.put(flr, PointLoader.finished(store, StudyLayout.finetune(studyId, plr, seed, flr),
+                    "finetune flr=" + flr));
+        }
+        Map<Integer, PointLoader.Finished> averages = new TreeMap<>();
+        for (int k : c.swaKs()) {
+            averages.put(k, PointLoader.finished(store, StudyLayout.average(studyId, plr, seed, k), "average k=" + k));
+        }
+        StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
+        Map<String, Object> inputs = StageCache.inputs(AnalyzeStage.NAME, b);
+        inputs.put("pretrainManifest", pretrain.contentHash());
+        Map<String, String> upstream = new TreeMap<>();
+        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.contentHash()));
+        averages.forEach((k, f) -> upstream.put("average/" + k, f.contentHash()));
+        inputs.put("upstreamManifests", upstream);
+        inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
+                "k", c.geometryK(), "points", ErrorBarrier.POINTS));
+        String fingerprint = Fingerprint.of(inputs);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, AnalyzeStage.NAME, fingerprint, force);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        NetworkState pre = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
+                f -> ImageRuns.point(f, ImageRuns.epochCheckpoint(c.pretrainEpochs())),
+                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
+        Map<Double, NetworkState> ft = new TreeMap<>();
+        for (var e : finetunes.entrySet()) {
+            double flr = e.getKey();
+            ft.put(flr, UpstreamRepair.read(store, e.getValue().dir().prefix(), "finetune flr=" + flr,
+                    f -> ImageRuns.point(f, FinetuneStage.RESULT),
+                    () -> new FinetuneStage(store).run(studyId, plr, seed, flr, true, progress), progress));
+        }
+        Map<Integer, NetworkState> swa = new TreeMap<>();
+        for (var e : averages.entrySet()) {
+            int k = e.getKey();
+            swa.put(k, UpstreamRepair.read(store, e.getValue().dir().prefix(), "average k=" + k,
+                    f -> ImageRuns.point(f, AverageStage.RESULT),
+                    () -> new AverageStage(store).run(studyId, plr, seed, k, true, progress), progress));
+        }
+        ImageTensors data = ImageTensors.of(c);
+        BranchResults results;
+        ImageTraining.DEVICE.lock();
+        try (Network net = Network.create(data.spec(c), data.manager(), 0)) {
+            BranchResults.Point prePoint = measure(net, data, "pretrain", null, null, pre);
+            List<BranchResults.Point> ftPoints = new ArrayList<>();
+            for (var e : ft.entrySet()) {
+                ftPoints.add(measure(net, data, "finetune", e.getKey(), null, e.getValue()));
+            }
+            List<BranchResults.Point> swaPoints = new ArrayList<>();
+            for (var e : swa.entrySet()) {
+                swaPoints.add(measure(net, data, "average", null, e.getKey(), e.getValue()));
+            }
+            NetworkState a = swa.get(c.geometryK());
+            NetworkState low = ft.get(c.geometryFlrLow());
+            NetworkState high = ft.get(c.geometryFlrHigh());
+            List<BranchResults.Geometry> geometry = List.of(
+                    geometry(net, data, c.batchSize(), "swa-ft_low", a, low),
+                    geometry(net, data, c.batchSize(), "swa-ft_high", a, high),
+                    geometry(net, data, c.batchSize(), "ft_low-ft_high", low, high));
+            var pm = pretrain.manifest().metrics();
+            double minLoss = ((Number) pm.get("minEpochLoss")).doubleValue();
+            Double recent = pm.get("recentTestAccuracy") instanceof Number n ? n.doubleValue() : null;
+            results = new BranchResults(plr, seed, b.dataSeed(), minLoss, minLoss < c.convergenceLoss(), prePoint,
+                    ftPoints, swaPoints, geometry, recent);
+        } finally {
+            ImageTraining.DEVICE.unlock();
+        }
+        dir.write(AnalyzeStage.RESULTS, Json.bytes(results));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("pretrainTestAccuracy", results.pretrain().testAccuracy());
+        metrics.put("maxTestBarrier", results.maxTestBarrier());
+        metrics.put("converged", results.converged());
+        for (var g : results.geometry()) {
+            metrics.put("angle." + g.pair(), g.angle());
+            metrics.put("barrierTest." + g.pair(), g.barrierTest());
+        }
+        Manifest m = dir.commit(AnalyzeStage.NAME, fingerprint, inputs, List.of(AnalyzeStage.RESULTS), metrics,
+                CodeVersion.full());
+        progress.analysed(studyId, results);
+        progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
+                StudyLayout.rate(plr), seed, results.pretrain().testAccuracy(), results.maxTestBarrier()));
+        return StageCache.outcome(dir, m, false);
+    }
+
+    private static BranchResults.Point measure(Network net, ImageTensors data, String name, Double flr, Integer k,
+                                               NetworkState point) {
+        net.load(point);
+        Evaluation train = ImageEvaluation.evaluate(net, data.train(), BnMode.EVAL, ImageRuns.EVAL_BATCH);
+        Evaluation test = ImageRuns.test(net, data);
+        Map<String, Double> bands = new LinkedHashMap<>();
+        for (ImageTensors.Band band : data.bands()) {
+            bands.put(band.name(), ImageEvaluation.evaluate(net, band.data(), BnMode.EVAL, ImageRuns.EVAL_BATCH)
+                    .accuracy());
+        }
+        return new BranchResults.Point(name, flr, k, train.loss(), train.accuracy(), test.loss(), test.accuracy(),
+                new double[0], new double[0], null, bands);
+    }
+
+    /**
+     * Angle over the SI weights (all trained weights for the practical model) and barriers along
+     * the segment: each point re-projected, BN recomputed on the train set, then train error with
+     * batch statistics and test error with the recomputed running statistics.
+     */
+    private static BranchResults.Geometry geometry(Network net, ImageTensors data, int trainBatch, String pair,
+                                                   NetworkState a, NetworkState b) {
+        double rho = net.spec().architecture().rho();
+        double[] train = new double[ErrorBarrier.POINTS];
+        double[] test = new double[ErrorBarrier.POINTS];
+        for (int i = 0; i < ErrorBarrier.POINTS; i++) {
+            double alpha = (double) i / (ErrorBarrier.POINTS - 1);
+            net.load(NetworkState.interpolate(a, b, alpha, rho));
+            ImageEvaluation.recomputeBatchNorm(net, data.train(), ImageRuns.EVAL_BATCH);
+            // Train mode: batch statistics of training-sized batches, as during training.
+            train[i] = ImageEvaluation.evaluate(net, data.train(), BnMode.BATCH, trainBatch).error();
+            test[i] = ImageRuns.test(net, data).error();
+        }
+        return new BranchResults.Geometry(pair, AngularDistance.radians(a.geometryVector(), b.geometryVector()),
+                ErrorBarrier.of(train), ErrorBarrier.of(test), train, test);
+    }
+}

@@ -1,0 +1,122 @@
+package io.lrsweep.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lrsweep.DebianFashionMnist;
+import io.lrsweep.TinyImageStudy;
+import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.study.InvalidStudyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The image stages on the real Fashion-MNIST files of Debian's package (a few hundred images). */
+class ImageStagesTest {
+    @TempDir
+    Path root;
+
+    @BeforeAll
+    static void fashionMnistIsInstalled() {
+        DebianFashionMnist.require();
+    }
+
+    private static void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
+        new PretrainStage(store).run(id, plr, 0, false, StageProgress.NONE);
+        for (double flr : List.of(1e-3, 1e-2)) {
+            new FinetuneStage(store).run(id, plr, 0, flr, false, StageProgress.NONE);
+        }
+        for (int k : List.of(1, 2)) {
+            new AverageStage(store).run(id, plr, 0, k, false, StageProgress.NONE);
+        }
+        new AnalyzeStage(store).run(id, plr, 0, false, StageProgress.NONE);
+    }
+
+    @Test
+    void aTinyImageStudyRunsThroughEveryStageAndReportsBandAccuracies() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(TinyImageStudy.input("img", Map.of()), "wf", false);
+        runBranch(store, "img", 1e-3);
+        runBranch(store, "img", 0.3);
+        BranchResults r = AnalyzeStage.load(store, "img", 1e-3, 0);
+        assertThat(r.recentTestAccuracy()).isBetween(0.0, 1.0);
+        assertThat(r.pretrain().bandAccuracy()).containsOnlyKeys("background", "low", "mid", "high");
+        assertThat(r.geometry()).hasSize(3).allSatisfy(g -> {
+            assertThat(g.trainErrorCurve()).hasSize(21);
+            assertThat(g.angle()).isBetween(0.0, Math.PI);
+        });
+        assertThat(r.average()).extracting(BranchResults.Point::k).containsExactly(1, 2);
+        // Every stage is cached on a second run: no training step is taken.
+        long steps = ProjectedSgd.STEPS_TAKEN.get();
+        runBranch(store, "img", 1e-3);
+        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isEqualTo(steps);
+        new ReportStage(store).run("img", false, StageProgress.NONE);
+        Path report = store.pathOf("studies/img/report/index.html").getParent();
+        assertThat(report.resolve("results.csv")).content().contains("band_low_test_accuracy");
+        assertThat(report.resolve("figures/features-bands.png")).exists();
+    }
+
+    @Test
+    void aPretrainStageRestartedFromItsEpochCheckpointEndsBitIdentical() throws Exception {
+        Map<String, Object> longer = Map.of("pretrainEpochs", 4, "recentEpochs", 2);
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("straight"));
+        new PlanStage(straight).run(TinyImageStudy.input("r", longer), "wf", false);
+        new PretrainStage(straight).run("r", 1e-3, 0, false, StageProgress.NONE);
+
+        FileSystemArtifactStore interrupted = new FileSystemArtifactStore(root.resolve("interrupted"));
+        new PlanStage(interrupted).run(TinyImageStudy.input("r", longer), "wf", false);
+        StageProgress dies = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                return new TrainingListener() {
+                    @Override
+                    public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                        if (epoch == 2) {
+                            throw new IllegalStateException("worker killed during epoch 3");
+                        }
+                    }
+                };
+            }
+        };
+        assertThatThrownBy(() -> new PretrainStage(interrupted).run("r", 1e-3, 0, false, dies))
+                .hasMessageContaining("killed");
+        String dir = StudyLayout.pretrain("r", 1e-3, 0);
+        assertThat(interrupted.exists(dir + "/" + ResumableTraining.RESUME)).isTrue();
+        long before = ProjectedSgd.STEPS_TAKEN.get();
+        new PretrainStage(interrupted).run("r", 1e-3, 0, false, StageProgress.NONE);
+        // 4 + 2 − 1 = 5 epochs of 4 batches; the restart repeats only epochs 3..5.
+        assertThat(ProjectedSgd.STEPS_TAKEN.get() - before).isEqualTo(3 * 4);
+        for (String name : List.of("epoch-0004.ckpt", "epoch-0005.ckpt", "curve.json")) {
+            assertThat(Files.readAllBytes(interrupted.pathOf(dir + "/" + name)))
+                    .as(name).isEqualTo(Files.readAllBytes(straight.pathOf(dir + "/" + name)));
+        }
+    }
+
+    @Test
+    void imageStudiesRejectBadFieldsByName() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b", Map.of("model", "vgg")), "wf",
+                false)).isInstanceOf(InvalidStudyException.class).hasMessageContaining("model");
+        assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b", Map.of("momentum", 0.9)), "wf",
+                false)).isInstanceOf(InvalidStudyException.class).hasMessageContaining("momentum")
+                .hasMessageContaining("sphere");
+        assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b", Map.of("dataset", "mnist")), "wf",
+                false)).isInstanceOf(InvalidStudyException.class).hasMessageContaining("dataset");
+        assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b",
+                Map.of("dataset", "cifar10", "dataSource", "https://user:secret@example.org/c.tar.gz")), "wf", false))
+                .isInstanceOf(InvalidStudyException.class).hasMessageContaining("dataSource")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b", Map.of("recentEpochs", 3)), "wf",
+                false)).isInstanceOf(InvalidStudyException.class).hasMessageContaining("recentEpochs");
+    }
+}
