@@ -14,6 +14,7 @@ public final class ImageEvaluation {
         if (mode == BnMode.TRAIN || mode == BnMode.COLLECT) {
             throw new IllegalArgumentException("evaluation must not change BN statistics: use EVAL or BATCH");
         }
+        Torch.gradientsOff();
         double lossSum = 0;
         long correct = 0;
         for (int from = 0; from < data.count(); from += batchSize) {
@@ -35,6 +36,7 @@ public final class ImageEvaluation {
      * reset-then-cumulative-average, without its averaging of per-batch variances).
      */
     public static void recomputeBatchNorm(Network net, TensorData train, int batchSize) {
+        Torch.gradientsOff();
         net.startCollecting();
         for (int from = 0; from < train.count(); from += batchSize) {
             int to = Math.min(train.count(), from + batchSize);

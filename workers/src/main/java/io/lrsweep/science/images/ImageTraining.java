@@ -52,6 +52,7 @@ public final class ImageTraining {
         }
         DEVICE.lock();
         try {
+            Torch.gradientsOff();
             net.load(start.network());
             List<Network.NamedTensor> trained = net.tensors().stream().filter(t -> t.role().trained()).toList();
             NDManager m = net.manager();

@@ -36,6 +36,7 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
 
     /** Builds the network of {@code spec} on {@code device} (tensors belong to a sub-manager of {@code parent}). */
     public static Network create(NetworkSpec spec, NDManager parent, long seed) {
+        Torch.gradientsOff();
         SeededRandom random = SeededRandom.derive(seed, "init");
         Network net = switch (spec.architecture()) {
             case SI_CONVNET -> new SiConvNet(spec, parent, random);
@@ -146,6 +147,7 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
 
     /** Overwrites every tensor with the values of {@code state}, which must have the same names and shapes. */
     public void load(NetworkState state) {
+        Torch.gradientsOff();
         if (state.tensors().size() != tensors.size()) {
             throw new IllegalArgumentException("state has " + state.tensors().size() + " tensors, network "
                     + tensors.size() + ": not this model");

@@ -33,6 +33,7 @@ public final class SiSphere {
 
     /** Rescales the SI tensors in place to joint norm {@code rho} of the architecture. */
     public static void project(Network net) {
+        Torch.gradientsOff();
         NDArray factor = norm(net).pow(-1).mul(net.spec().architecture().rho()).toType(DataType.FLOAT32, false);
         for (Network.NamedTensor t : net.tensors()) {
             if (t.role() == TensorRole.SI) {

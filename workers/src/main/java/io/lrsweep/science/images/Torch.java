@@ -52,6 +52,16 @@ public final class Torch {
         };
     }
 
+    /**
+     * Turns autograd off for the calling thread. PyTorch's grad mode is per thread and on by
+     * default in every new thread (DJL turns it off only in the thread that loads the engine);
+     * with it on, updating a parameter in place is refused and evaluation would record graphs.
+     */
+    static void gradientsOff() {
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
     /** One line saying which engine and device are used, for the worker's start-up log. */
     public static String describe(Device device) {
         Engine e = engine();

@@ -131,6 +131,32 @@ class ImageNetworksTest {
     }
 
     @Test
+    void buildingTrainingAndEvaluatingWorkOnAFreshThreadWhereAutogradIsOn() throws Exception {
+        // Worker threads are new threads, where PyTorch's grad mode starts switched on.
+        ImageSet images = randomImages("train", 32, 3, 10, 13);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                try (Network net = Network.create(spec("si-convnet", 2), manager, 1);
+                     NDManager m = manager.newSubManager();
+                     TensorData data = TensorData.upload(m, images, Normalization.CIFAR)) {
+                    ImageTraining.train(net, ImageTrainingState.start(net.snapshot()), data, 1,
+                            EpochSchedule.onSphere(1, 16, 0.01, 12), ImageTraining.Probe.NONE, TrainingListener.NONE,
+                            s -> { });
+                    ImageEvaluation.recomputeBatchNorm(net, data, 16);
+                    ImageEvaluation.evaluate(net, data, BnMode.EVAL, 16);
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        worker.join();
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
     void runningStatisticsFollowPyTorchMomentumPointOne() {
         try (Network net = Network.create(spec("si-convnet", 2), manager, 4);
              NDManager m = manager.newSubManager()) {
