@@ -68,15 +68,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
+        // Worker logs would drown the progress line: they go to a file (set before any logger exists).
+        Path log = Options.home().resolve("demo-workers.log").toAbsolutePath();
+        java.nio.file.Files.createDirectories(log.getParent());
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
         System.setProperty(io.lrsweep.stages.ImageTensors.DEVICE_PROPERTY, device);
         if (io.lrsweep.study.StudyResolver.resolve(input, "check").isImage()) {
             System.out.println("Image stages use " + io.lrsweep.science.images.Torch.describe(
                     io.lrsweep.stages.ImageTensors.device()));
         }
-        // Worker logs would drown the progress line: they go to a file (set before any logger exists).
-        Path log = Options.home().resolve("demo-workers.log").toAbsolutePath();
-        java.nio.file.Files.createDirectories(log.getParent());
-        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
         long started = System.nanoTime();
         LocalConductor local = LocalCommand.conductor(port, prometheus.enabled);
         boolean startedHere = local.up(System.out);

@@ -1,10 +1,10 @@
 package io.lrsweep.stages;
 
-import io.lrsweep.science.AngularDistance;
 import io.lrsweep.science.ErrorBarrier;
 import io.lrsweep.science.Evaluation;
 import io.lrsweep.science.images.BnMode;
 import io.lrsweep.science.images.ImageEvaluation;
+import io.lrsweep.science.images.ImageGeometry;
 import io.lrsweep.science.images.ImageTraining;
 import io.lrsweep.science.images.Network;
 import io.lrsweep.science.images.NetworkState;
@@ -139,25 +139,11 @@ final class ImageAnalyzeStage {
                 new double[0], new double[0], null, bands);
     }
 
-    /**
-     * Angle over the SI weights (all trained weights for the practical model) and barriers along
-     * the segment: each point re-projected, BN recomputed on the train set, then train error with
-     * batch statistics and test error with the recomputed running statistics.
-     */
     private static BranchResults.Geometry geometry(Network net, ImageTensors data, int trainBatch, String pair,
                                                    NetworkState a, NetworkState b) {
-        double rho = net.spec().architecture().rho();
-        double[] train = new double[ErrorBarrier.POINTS];
-        double[] test = new double[ErrorBarrier.POINTS];
-        for (int i = 0; i < ErrorBarrier.POINTS; i++) {
-            double alpha = (double) i / (ErrorBarrier.POINTS - 1);
-            net.load(NetworkState.interpolate(a, b, alpha, rho));
-            ImageEvaluation.recomputeBatchNorm(net, data.train(), ImageRuns.EVAL_BATCH);
-            // Train mode: batch statistics of training-sized batches, as during training.
-            train[i] = ImageEvaluation.evaluate(net, data.train(), BnMode.BATCH, trainBatch).error();
-            test[i] = ImageRuns.test(net, data).error();
-        }
-        return new BranchResults.Geometry(pair, AngularDistance.radians(a.geometryVector(), b.geometryVector()),
-                ErrorBarrier.of(train), ErrorBarrier.of(test), train, test);
+        ImageGeometry.Segment s = ImageGeometry.measure(net, a, b, data.train(), data.test(), trainBatch,
+                ImageRuns.EVAL_BATCH);
+        return new BranchResults.Geometry(pair, s.angle(), s.trainBarrier(), s.testBarrier(), s.trainErrors(),
+                s.testErrors());
     }
 }

@@ -103,6 +103,18 @@ class ImageStagesTest {
     }
 
     @Test
+    void thePaperPresetsPlanOneBranchPerPlr() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        for (String preset : List.of("cifar10-si-resnet18-paper", "cifar10-si-convnet-paper",
+                "cifar100-si-convnet-paper", "cifar100-si-resnet18-paper", "cifar10-resnet18-practical")) {
+            StageOutcome plan = new PlanStage(store).run(Map.of("preset", preset, "studyId", preset), "wf", false);
+            int plrs = io.lrsweep.study.Presets.find(preset).orElseThrow().plrs().size();
+            assertThat(plan.outputs()).as(preset).containsEntry("branches", plrs);
+            assertThat(store.exists(StudyLayout.studyJson(preset))).isTrue();
+        }
+    }
+
+    @Test
     void imageStudiesRejectBadFieldsByName() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         assertThatThrownBy(() -> new PlanStage(store).run(TinyImageStudy.input("b", Map.of("model", "vgg")), "wf",

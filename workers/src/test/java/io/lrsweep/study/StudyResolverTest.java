@@ -45,6 +45,38 @@ class StudyResolverTest {
     }
 
     @Test
+    void theImagePaperPresetsCarryThePapersModelsGridsAndLengths() {
+        Map<String, List<Object>> expected = Map.of(
+                "cifar10-si-resnet18-paper", List.of("cifar10", "si-resnet18", 32, 1e-5, 3e-4),
+                "cifar10-si-convnet-paper", List.of("cifar10", "si-convnet", 32, 1e-5, 5e-4),
+                "cifar100-si-convnet-paper", List.of("cifar100", "si-convnet", 128, 1e-5, 2e-4),
+                "cifar100-si-resnet18-paper", List.of("cifar100", "si-resnet18", 32, 2e-5, 1e-4));
+        expected.forEach((name, e) -> {
+            StudyConfig c = Presets.find(name).orElseThrow();
+            assertThat(List.<Object>of(c.dataset(), c.model(), c.width(), c.geometryFlrLow(), c.geometryFlrHigh()))
+                    .as(name).isEqualTo(e);
+            assertThat(c.isImage()).isTrue();
+            assertThat(c.plrs()).hasSize(25).startsWith(1e-5).endsWith(1e-1);
+            assertThat(c.pretrainEpochs()).isEqualTo(200);
+            assertThat(c.finetuneEpochs()).isEqualTo(200);
+            assertThat(c.recentEpochs()).isEqualTo(20);
+            assertThat(c.batchSize()).isEqualTo(128);
+            assertThat(c.swaKs()).containsExactly(2, 5, 10, 50, 100);
+            assertThat(c.geometryK()).isEqualTo(5);
+            assertThat(c.trainSize()).as("the whole training set").isZero();
+        });
+        StudyConfig practical = Presets.find("cifar10-resnet18-practical").orElseThrow();
+        assertThat(practical.model()).isEqualTo("resnet18");
+        assertThat(practical.width()).isEqualTo(64);
+        assertThat(practical.momentum()).isEqualTo(0.9);
+        assertThat(practical.weightDecay()).isEqualTo(5e-4);
+        StudyConfig quick = Presets.find("fashion-mnist-si-convnet-quick").orElseThrow();
+        assertThat(quick.dataset()).isEqualTo("fashion-mnist");
+        assertThat(quick.plrs()).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(quick.chance()).isEqualTo(0.1);
+    }
+
+    @Test
     void overridesReplacePresetFields() {
         StudyConfig c = StudyResolver.resolve(input("synthetic-quick",
                 Map.of("plrs", List.of(1e-3, 2e-2), "seeds", 2, "pretrainIterations", 6000)), "x");

@@ -192,6 +192,28 @@ class ConductorStudyIT {
         assertThat(store.exists("studies/" + id + "/report/index.html")).isTrue();
     }
 
+    @Test
+    void aTinyImageStudyRunsThroughTheRealServerWithBandAccuraciesInTheReport() throws Exception {
+        io.lrsweep.DebianFashionMnist.require();
+        ArtifactStore store = stores.get("fs");
+        String id = start(io.lrsweep.TinyImageStudy.input(null, Map.of()), "fs");
+        StudyProgress p = await(id);
+        assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
+        assertThat(p.branches()).isEqualTo(2);
+        assertThat(p.stages().get("finetune").completed()).isEqualTo(4);
+        assertThat(p.stages().get("average").completed()).isEqualTo(4);
+        // The pre-trained point and the SWA window (epochs 2 and 3) are kept as epoch checkpoints.
+        String pretrain = StudyLayout.pretrain(id, 1e-3, 0);
+        assertThat(store.exists(pretrain + "/epoch-0002.ckpt")).isTrue();
+        assertThat(store.exists(pretrain + "/epoch-0003.ckpt")).isTrue();
+        assertThat(store.exists(pretrain + "/resume.ckpt")).as("removed once the stage committed").isFalse();
+        JsonNode results;
+        try (var in = store.open("studies/" + id + "/report/results.json")) {
+            results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        assertThat(results.toString()).contains("band_accuracy").contains("\"low\"");
+    }
+
     private static boolean finished(ArtifactStore store, String stagePrefix) throws IOException {
         return store.exists(stagePrefix + "/MANIFEST.json");
     }

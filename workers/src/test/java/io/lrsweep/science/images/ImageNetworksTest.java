@@ -275,6 +275,26 @@ class ImageNetworksTest {
     }
 
     @Test
+    void theBarrierBetweenAPointAndItselfIsZeroAndBetweenTwoInitialisationsIsMeasured() {
+        ImageSet train = randomImages("train", 64, 3, 10, 41);
+        ImageSet test = randomImages("test", 48, 3, 10, 42);
+        try (NDManager m = manager.newSubManager();
+             TensorData tr = TensorData.upload(m, train, Normalization.CIFAR);
+             TensorData te = TensorData.upload(m, test, Normalization.CIFAR);
+             Network net = Network.create(spec("si-convnet", 2), m, 3);
+             Network other = Network.create(spec("si-convnet", 2), m, 4)) {
+            NetworkState a = net.snapshot();
+            ImageGeometry.Segment self = ImageGeometry.measure(net, a, a, tr, te, 16, 32);
+            assertThat(self.angle()).isCloseTo(0, within(1e-6));
+            assertThat(self.trainBarrier()).isZero();
+            assertThat(self.testBarrier()).isZero();
+            assertThat(self.testErrors()).hasSize(21).containsOnly(self.testErrors()[0]);
+            ImageGeometry.Segment apart = ImageGeometry.measure(net, a, other.snapshot(), tr, te, 16, 32);
+            assertThat(apart.angle()).isGreaterThan(0.5);
+        }
+    }
+
+    @Test
     void gradientsAreZeroedBetweenSteps() {
         // Two identical backward passes after zeroing give the same gradient, not twice it.
         try (Network net = Network.create(spec("si-convnet", 2), manager, 8);
