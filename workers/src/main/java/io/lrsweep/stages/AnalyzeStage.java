@@ -40,26 +40,12 @@ public final class AnalyzeStage {
             return new ImageAnalyzeStage(store).run(b, force, progress);
         }
         var c = b.config();
-        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
-                "pretrain");
-        Map<Double, PointLoader.Finished> finetunes = new TreeMap<>();
-        for (double flr : c.flrs()) {
-            finetunes.put(flr, PointLoader.finished(store, StudyLayout.finetune(studyId, plr, seed, flr),
-                    "finetune flr=" + flr));
-        }
-        Map<Integer, PointLoader.Finished> averages = new TreeMap<>();
-        for (int k : c.swaKs()) {
-            averages.put(k, PointLoader.finished(store, StudyLayout.average(studyId, plr, seed, k), "average k=" + k));
-        }
+        AnalysisUpstream up = AnalysisUpstream.of(store, b);
+        PointLoader.Finished pretrain = up.pretrain();
+        Map<Double, PointLoader.Finished> finetunes = up.finetunes();
+        Map<Integer, PointLoader.Finished> averages = up.averages();
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
-        Map<String, Object> inputs = StageCache.inputs(NAME, b);
-        inputs.put("pretrainManifest", pretrain.contentHash());
-        Map<String, String> upstream = new TreeMap<>();
-        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.contentHash()));
-        averages.forEach((k, f) -> upstream.put("average/" + k, f.contentHash()));
-        inputs.put("upstreamManifests", upstream);
-        inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
-                "k", c.geometryK(), "points", ErrorBarrier.POINTS));
+        Map<String, Object> inputs = up.inputs();
         inputs.put("testSize", c.testSize());
         inputs.put("singleFeatureSize", c.singleFeatureSize());
         String fingerprint = Fingerprint.of(inputs);

@@ -1,6 +1,5 @@
 package io.lrsweep.stages;
 
-import io.lrsweep.science.ErrorBarrier;
 import io.lrsweep.science.Evaluation;
 import io.lrsweep.science.images.BnMode;
 import io.lrsweep.science.images.ImageEvaluation;
@@ -38,26 +37,12 @@ final class ImageAnalyzeStage {
         String studyId = c.studyId();
         double plr = b.plr();
         int seed = b.seed();
-        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
-                "pretrain");
-        Map<Double, PointLoader.Finished> finetunes = new TreeMap<>();
-        for (double flr : c.flrs()) {
-            finetunes.put(flr, PointLoader.finished(store, StudyLayout.finetune(studyId, plr, seed, flr),
-                    "finetune flr=" + flr));
-        }
-        Map<Integer, PointLoader.Finished> averages = new TreeMap<>();
-        for (int k : c.swaKs()) {
-            averages.put(k, PointLoader.finished(store, StudyLayout.average(studyId, plr, seed, k), "average k=" + k));
-        }
+        AnalysisUpstream up = AnalysisUpstream.of(store, b);
+        PointLoader.Finished pretrain = up.pretrain();
+        Map<Double, PointLoader.Finished> finetunes = up.finetunes();
+        Map<Integer, PointLoader.Finished> averages = up.averages();
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
-        Map<String, Object> inputs = StageCache.inputs(AnalyzeStage.NAME, b);
-        inputs.put("pretrainManifest", pretrain.contentHash());
-        Map<String, String> upstream = new TreeMap<>();
-        finetunes.forEach((flr, f) -> upstream.put("finetune/" + StudyLayout.rate(flr), f.contentHash()));
-        averages.forEach((k, f) -> upstream.put("average/" + k, f.contentHash()));
-        inputs.put("upstreamManifests", upstream);
-        inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
-                "k", c.geometryK(), "points", ErrorBarrier.POINTS));
+        Map<String, Object> inputs = up.inputs();
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, AnalyzeStage.NAME, fingerprint, force);
         if (cached.isPresent()) {
