@@ -19,10 +19,11 @@ public final class Presets {
             3e-4, 5e-4, 7e-4, 1e-3, 1.4e-3, 2e-3, 3e-3, 5e-3, 7e-3, 1e-2, 1.4e-2, 2e-2, 3e-2, 5e-2, 7e-2, 1e-1);
     private static final List<Double> MAIN_FLRS = List.of(1e-5, 5e-5, 1e-4, 2e-4, 3e-4);
     private static final List<Integer> PAPER_KS = List.of(2, 5, 10, 50, 100);
-    // Measured on this setup (width 8, 1,024 training images, 100 epochs): ELR 1e-3..5e-3 reach a
-    // training loss below 0.01, 1e-2 stays near 0.2, 2e-2 near chance (0.15 test accuracy).
+    // Measured on this setup (width 8, 1,024 training images, 100 epochs, seed 0): ELR 2e-3 and
+    // 5e-3 reach a training loss below 0.01 (1e-3 stops at 0.011), 7e-3 settles at 0.10, 1e-2 at
+    // 0.39, and from 2e-2 on the test accuracy is at chance. The grid is dense where that happens.
     private static final int QUICK_WIDTH = 8;
-    private static final List<Double> QUICK_PLRS = List.of(1e-3, 2e-3, 5e-3, 7e-3, 1e-2, 1.4e-2, 2e-2, 0.1, 1.0);
+    private static final List<Double> QUICK_PLRS = List.of(2e-3, 3e-3, 5e-3, 6e-3, 7e-3, 8.5e-3, 1e-2, 2e-2, 0.1);
     private static final List<Double> QUICK_FLRS = List.of(1e-4, 5e-3);
     private static final List<Integer> QUICK_KS = List.of(2, 5, 10);
     private static final int QUICK_PRETRAIN_EPOCHS = 100;
