@@ -15,17 +15,6 @@ public record ImageTrainingState(int epoch, NetworkState network, NetworkState v
         return new ImageTrainingState(0, network, null, new double[0], new double[0], new double[0]);
     }
 
-    /** Smallest epoch-mean training loss so far (+∞ before the first epoch ends). */
-    public double minEpochLoss() {
-        return Arrays.stream(epochLoss).min().orElse(Double.POSITIVE_INFINITY);
-    }
-
-    /** Mean of the measured test accuracies of the last {@code epochs} epochs (NaN when none was measured). */
-    public double meanRecentTestAccuracy(int epochs) {
-        return Arrays.stream(epochTestAccuracy, Math.max(0, epochTestAccuracy.length - epochs),
-                epochTestAccuracy.length).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
-    }
-
     public boolean sameAs(ImageTrainingState o) {
         return epoch == o.epoch && network.sameAs(o.network)
                 && (velocity == null ? o.velocity == null : o.velocity != null && velocity.sameAs(o.velocity))
