@@ -64,6 +64,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         ImageSet set = new ImageSet("random", pixels, labels, 3, 32, 32, classes);
         List<Double> millis = new ArrayList<>();
         long[] epochEnds = new long[2];
+        String gpuMemory;
         long params;
         try (NDManager m = Torch.engine().newBaseManager(d);
              TensorData data = TensorData.upload(m, set, null);
@@ -86,6 +87,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             };
             ImageTraining.train(net, ImageTrainingState.start(net.snapshot()), data, 1, schedule,
                     ImageTraining.Probe.NONE, timer, s -> { });
+            // libtorch's caching allocator keeps what the steps needed, so the device's used memory
+            // right after training is the run's peak (plus whatever else runs on that GPU).
+            gpuMemory = d.isGpu() ? String.format(" gpu_memory_used_mb=%.1f",
+                    ai.djl.util.cuda.CudaUtils.getGpuMemory(d).getUsed() / 1048576.0) : "";
         }
         double median = d.isGpu() ? (epochEnds[1] - epochEnds[0]) / 1e6 / steps
                 : Vectors.median(millis.stream().mapToDouble(Double::doubleValue).toArray());
@@ -93,8 +98,8 @@ final class BenchTrainCommand implements Callable<Integer> {
                 batch, millis.size(), d.isGpu() ? "gpu" : "cpu",
                 System.getProperty("ai.djl.pytorch.num_threads", String.valueOf(Runtime.getRuntime()
                         .availableProcessors())), params);
-        System.out.printf("median_ms_per_step=%.1f images_per_second=%.1f peak_rss_mb=%.1f%n", median,
-                batch / (median / 1000), peakRssMb());
+        System.out.printf("median_ms_per_step=%.1f images_per_second=%.1f peak_rss_mb=%.1f%s%n", median,
+                batch / (median / 1000), peakRssMb(), gpuMemory);
         return 0;
     }
 
