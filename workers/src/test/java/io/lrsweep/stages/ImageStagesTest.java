@@ -103,6 +103,18 @@ class ImageStagesTest {
     }
 
     @Test
+    void thePracticalResNetRunsThroughTheStagesWithMomentumAndNoSphere() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(TinyImageStudy.input("practical", Map.of("model", "resnet18", "plrs",
+                List.of(0.05), "momentum", 0.9, "weightDecay", 5e-4)), "wf", false);
+        runBranch(store, "practical", 0.05);
+        BranchResults r = AnalyzeStage.load(store, "practical", 0.05, 0);
+        assertThat(r.pretrain().testAccuracy()).isBetween(0.0, 1.0);
+        // Angles over all trained weights: the two fine-tuned points moved apart from each other.
+        assertThat(r.geometry()).allSatisfy(g -> assertThat(g.angle()).isGreaterThan(0).isLessThan(Math.PI));
+    }
+
+    @Test
     void thePaperPresetsPlanOneBranchPerPlr() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         for (String preset : List.of("cifar10-si-resnet18-paper", "cifar10-si-convnet-paper",
