@@ -38,4 +38,43 @@ record AnalysisUpstream(PointLoader.Finished pretrain, Map<Double, PointLoader.F
                 "k", c.geometryK(), "points", ErrorBarrier.POINTS));
         return new AnalysisUpstream(pretrain, finetunes, averages, inputs);
     }
+
+    /** Decodes the point stored as {@code name} in a finished stage (synthetic or image checkpoint). */
+    @FunctionalInterface
+    interface Decoder<T> {
+        T point(PointLoader.Finished stage, String name) throws IOException;
+    }
+
+    /** The pre-trained point and the fine-tuned and averaged points of the branch, by FLR and K. */
+    record Points<T>(T pretrain, Map<Double, T> finetune, Map<Integer, T> average) {
+    }
+
+    /**
+     * Reads every point of the branch; an object found corrupt or missing has its stage recomputed
+     * ({@link UpstreamRepair}). {@code pretrainedPoint} names the pre-trained point's checkpoint.
+     */
+    <T> Points<T> points(ArtifactStore store, Branch b, String pretrainedPoint, Decoder<T> decoder,
+                         StageProgress progress) throws IOException {
+        String id = b.studyId();
+        double plr = b.plr();
+        int seed = b.seed();
+        T pre = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
+                f -> decoder.point(f, pretrainedPoint),
+                () -> new PretrainStage(store).run(id, plr, seed, true, progress), progress);
+        Map<Double, T> ft = new TreeMap<>();
+        for (var e : finetunes.entrySet()) {
+            double flr = e.getKey();
+            ft.put(flr, UpstreamRepair.read(store, e.getValue().dir().prefix(), "finetune flr=" + flr,
+                    f -> decoder.point(f, FinetuneStage.RESULT),
+                    () -> new FinetuneStage(store).run(id, plr, seed, flr, true, progress), progress));
+        }
+        Map<Integer, T> swa = new TreeMap<>();
+        for (var e : averages.entrySet()) {
+            int k = e.getKey();
+            swa.put(k, UpstreamRepair.read(store, e.getValue().dir().prefix(), "average k=" + k,
+                    f -> decoder.point(f, AverageStage.RESULT),
+                    () -> new AverageStage(store).run(id, plr, seed, k, true, progress), progress));
+        }
+        return new Points<>(pre, ft, swa);
+    }
 }

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The measurements of one branch: accuracy and loss of every point, single-feature accuracies and
@@ -41,9 +40,6 @@ public final class AnalyzeStage {
         }
         var c = b.config();
         AnalysisUpstream up = AnalysisUpstream.of(store, b);
-        PointLoader.Finished pretrain = up.pretrain();
-        Map<Double, PointLoader.Finished> finetunes = up.finetunes();
-        Map<Integer, PointLoader.Finished> averages = up.averages();
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
         Map<String, Object> inputs = up.inputs();
         inputs.put("testSize", c.testSize());
@@ -53,55 +49,45 @@ public final class AnalyzeStage {
         if (cached.isPresent()) {
             return cached.get();
         }
+        var points = up.points(store, b, StudyLayout.windowCheckpoint(c.pretrainIterations()),
+                PointLoader.Finished::weights, progress);
         SyntheticData data = b.data();
         SiMlp model = new SiMlp();
-        Weights pre = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
-                f -> f.weights(StudyLayout.windowCheckpoint(c.pretrainIterations())),
-                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
-        BranchResults.Point prePoint = measure(model, data, "pretrain", null, null, pre);
-        Map<Double, Weights> ftWeights = new TreeMap<>();
+        BranchResults.Point prePoint = measure(model, data, "pretrain", null, null, points.pretrain());
         List<BranchResults.Point> ftPoints = new ArrayList<>();
-        for (var e : finetunes.entrySet()) {
-            double flr = e.getKey();
-            Weights w = UpstreamRepair.read(store, e.getValue().dir().prefix(), "finetune flr=" + flr,
-                    f -> f.weights(FinetuneStage.RESULT),
-                    () -> new FinetuneStage(store).run(studyId, plr, seed, flr, true, progress), progress);
-            ftWeights.put(e.getKey(), w);
-            ftPoints.add(measure(model, data, "finetune", e.getKey(), null, w));
-        }
-        Map<Integer, Weights> swaWeights = new TreeMap<>();
+        points.finetune().forEach((flr, w) -> ftPoints.add(measure(model, data, "finetune", flr, null, w)));
         List<BranchResults.Point> swaPoints = new ArrayList<>();
-        for (var e : averages.entrySet()) {
-            int k = e.getKey();
-            Weights w = UpstreamRepair.read(store, e.getValue().dir().prefix(), "average k=" + k,
-                    f -> f.weights(AverageStage.RESULT),
-                    () -> new AverageStage(store).run(studyId, plr, seed, k, true, progress), progress);
-            swaWeights.put(e.getKey(), w);
-            swaPoints.add(measure(model, data, "average", null, e.getKey(), w));
-        }
-        Weights swa = swaWeights.get(c.geometryK());
-        Weights low = ftWeights.get(c.geometryFlrLow());
-        Weights high = ftWeights.get(c.geometryFlrHigh());
+        points.average().forEach((k, w) -> swaPoints.add(measure(model, data, "average", null, k, w)));
+        Weights swa = points.average().get(c.geometryK());
+        Weights low = points.finetune().get(c.geometryFlrLow());
+        Weights high = points.finetune().get(c.geometryFlrHigh());
         List<BranchResults.Geometry> geometry = List.of(
                 geometry(model, data, "swa-ft_low", swa, low),
                 geometry(model, data, "swa-ft_high", swa, high),
                 geometry(model, data, "ft_low-ft_high", low, high));
-        double minLoss = ((Number) pretrain.manifest().metrics().get("minEpochLoss")).doubleValue();
+        double minLoss = ((Number) up.pretrain().manifest().metrics().get("minEpochLoss")).doubleValue();
         BranchResults results = new BranchResults(plr, seed, b.dataSeed(), minLoss,
                 minLoss < c.convergenceLoss(), prePoint, ftPoints, swaPoints, geometry, null);
+        return commit(dir, fingerprint, inputs, results, studyId, progress);
+    }
+
+    /** Writes {@code results.json}, commits the stage with summary metrics and reports the results. */
+    static StageOutcome commit(StageDirectory dir, String fingerprint, Map<String, Object> inputs,
+                               BranchResults results, String studyId, StageProgress progress) throws IOException {
         dir.write(RESULTS, Json.bytes(results));
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("pretrainTestAccuracy", prePoint.testAccuracy());
+        metrics.put("pretrainTestAccuracy", results.pretrain().testAccuracy());
         metrics.put("maxTestBarrier", results.maxTestBarrier());
         metrics.put("converged", results.converged());
-        for (var g : geometry) {
+        for (var g : results.geometry()) {
             metrics.put("angle." + g.pair(), g.angle());
             metrics.put("barrierTest." + g.pair(), g.barrierTest());
         }
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULTS), metrics, CodeVersion.full());
         progress.analysed(studyId, results);
         progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
-                StudyLayout.rate(plr), seed, prePoint.testAccuracy(), results.maxTestBarrier()));
+                StudyLayout.rate(results.plr()), results.seed(), results.pretrain().testAccuracy(),
+                results.maxTestBarrier()));
         return StageCache.outcome(dir, m, false);
     }
 

@@ -9,8 +9,6 @@ import io.lrsweep.science.images.Network;
 import io.lrsweep.science.images.NetworkState;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
-import io.lrsweep.storage.Json;
-import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The measurements of one image branch: train and test accuracy and loss of every point, test
@@ -38,9 +35,6 @@ final class ImageAnalyzeStage {
         double plr = b.plr();
         int seed = b.seed();
         AnalysisUpstream up = AnalysisUpstream.of(store, b);
-        PointLoader.Finished pretrain = up.pretrain();
-        Map<Double, PointLoader.Finished> finetunes = up.finetunes();
-        Map<Integer, PointLoader.Finished> averages = up.averages();
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(studyId, plr, seed));
         Map<String, Object> inputs = up.inputs();
         String fingerprint = Fingerprint.of(inputs);
@@ -48,44 +42,28 @@ final class ImageAnalyzeStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        NetworkState pre = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
-                f -> ImageRuns.point(f, ImageRuns.epochCheckpoint(c.pretrainEpochs())),
-                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
-        Map<Double, NetworkState> ft = new TreeMap<>();
-        for (var e : finetunes.entrySet()) {
-            double flr = e.getKey();
-            ft.put(flr, UpstreamRepair.read(store, e.getValue().dir().prefix(), "finetune flr=" + flr,
-                    f -> ImageRuns.point(f, FinetuneStage.RESULT),
-                    () -> new FinetuneStage(store).run(studyId, plr, seed, flr, true, progress), progress));
-        }
-        Map<Integer, NetworkState> swa = new TreeMap<>();
-        for (var e : averages.entrySet()) {
-            int k = e.getKey();
-            swa.put(k, UpstreamRepair.read(store, e.getValue().dir().prefix(), "average k=" + k,
-                    f -> ImageRuns.point(f, AverageStage.RESULT),
-                    () -> new AverageStage(store).run(studyId, plr, seed, k, true, progress), progress));
-        }
+        var points = up.points(store, b, ImageRuns.epochCheckpoint(c.pretrainEpochs()), ImageRuns::point, progress);
         ImageTensors data = ImageTensors.of(c);
         BranchResults results;
         ImageTraining.DEVICE.lock();
         try (Network net = Network.create(data.spec(c), data.manager(), 0)) {
-            BranchResults.Point prePoint = measure(net, data, "pretrain", null, null, pre);
+            BranchResults.Point prePoint = measure(net, data, "pretrain", null, null, points.pretrain());
             List<BranchResults.Point> ftPoints = new ArrayList<>();
-            for (var e : ft.entrySet()) {
+            for (var e : points.finetune().entrySet()) {
                 ftPoints.add(measure(net, data, "finetune", e.getKey(), null, e.getValue()));
             }
             List<BranchResults.Point> swaPoints = new ArrayList<>();
-            for (var e : swa.entrySet()) {
+            for (var e : points.average().entrySet()) {
                 swaPoints.add(measure(net, data, "average", null, e.getKey(), e.getValue()));
             }
-            NetworkState a = swa.get(c.geometryK());
-            NetworkState low = ft.get(c.geometryFlrLow());
-            NetworkState high = ft.get(c.geometryFlrHigh());
+            NetworkState a = points.average().get(c.geometryK());
+            NetworkState low = points.finetune().get(c.geometryFlrLow());
+            NetworkState high = points.finetune().get(c.geometryFlrHigh());
             List<BranchResults.Geometry> geometry = List.of(
                     geometry(net, data, c.batchSize(), "swa-ft_low", a, low),
                     geometry(net, data, c.batchSize(), "swa-ft_high", a, high),
                     geometry(net, data, c.batchSize(), "ft_low-ft_high", low, high));
-            var pm = pretrain.manifest().metrics();
+            var pm = up.pretrain().manifest().metrics();
             double minLoss = ((Number) pm.get("minEpochLoss")).doubleValue();
             Double recent = pm.get("recentTestAccuracy") instanceof Number n ? n.doubleValue() : null;
             results = new BranchResults(plr, seed, b.dataSeed(), minLoss, minLoss < c.convergenceLoss(), prePoint,
@@ -93,21 +71,7 @@ final class ImageAnalyzeStage {
         } finally {
             ImageTraining.DEVICE.unlock();
         }
-        dir.write(AnalyzeStage.RESULTS, Json.bytes(results));
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("pretrainTestAccuracy", results.pretrain().testAccuracy());
-        metrics.put("maxTestBarrier", results.maxTestBarrier());
-        metrics.put("converged", results.converged());
-        for (var g : results.geometry()) {
-            metrics.put("angle." + g.pair(), g.angle());
-            metrics.put("barrierTest." + g.pair(), g.barrierTest());
-        }
-        Manifest m = dir.commit(AnalyzeStage.NAME, fingerprint, inputs, List.of(AnalyzeStage.RESULTS), metrics,
-                CodeVersion.full());
-        progress.analysed(studyId, results);
-        progress.log(String.format("analyze plr=%s seed=%d done: pretrain test %.4f, max test barrier %.4f",
-                StudyLayout.rate(plr), seed, results.pretrain().testAccuracy(), results.maxTestBarrier()));
-        return StageCache.outcome(dir, m, false);
+        return AnalyzeStage.commit(dir, fingerprint, inputs, results, studyId, progress);
     }
 
     private static BranchResults.Point measure(Network net, ImageTensors data, String name, Double flr, Integer k,
