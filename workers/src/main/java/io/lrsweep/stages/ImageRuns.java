@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /** What the image stages share: schedules, resumable epoch training, evaluation and point I/O. */
@@ -54,21 +55,12 @@ final class ImageRuns {
                                     ImageTrainingState start, TensorData train, long orderSeed, EpochSchedule schedule,
                                     ImageTraining.Probe probe, IntPredicate keep, StageProgress progress)
             throws IOException {
-        ImageTrainingState from = start;
-        var saved = dir.readUnverified(ResumableTraining.RESUME);
-        if (saved.isPresent()) {
-            try {
-                var c = ImageCheckpointFormat.decode(saved.get());
-                if (c.owner().equals(fingerprint) && c.state().epoch() <= schedule.epochs()) {
-                    from = c.state();
-                    progress.log("resuming after epoch " + from.epoch() + " of an earlier attempt");
-                } else {
-                    progress.log("ignoring a resume checkpoint of a different configuration");
-                }
-            } catch (IOException e) {
-                progress.log("ignoring an unreadable resume checkpoint: " + e.getMessage());
-            }
-        }
+        Optional<ImageTrainingState> resumed = ResumableTraining.savedAttempt(dir, fingerprint, data -> {
+            var c = ImageCheckpointFormat.decode(data);
+            return new ResumableTraining.Saved<>(c.owner(), c.state());
+        }, s -> s.epoch() <= schedule.epochs(), progress);
+        resumed.ifPresent(s -> progress.log("resuming after epoch " + s.epoch() + " of an earlier attempt"));
+        ImageTrainingState from = resumed.orElse(start);
         TrainingListener log = new TrainingListener() {
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {

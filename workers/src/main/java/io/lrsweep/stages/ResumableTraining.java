@@ -8,7 +8,9 @@ import io.lrsweep.science.TrainingState;
 import io.lrsweep.storage.StageDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 
 /**
  * A training run inside a stage that survives restarts: every {@code resumeEvery} iterations the
@@ -22,24 +24,48 @@ final class ResumableTraining {
     private ResumableTraining() {
     }
 
+    /** A decoded resume checkpoint: the fingerprint of the stage that wrote it and its state. */
+    record Saved<T>(String owner, T state) {
+    }
+
+    /** Decodes a resume checkpoint of one kind (synthetic or image). */
+    @FunctionalInterface
+    interface ResumeDecoder<T> {
+        Saved<T> decode(byte[] data) throws IOException;
+    }
+
+    /**
+     * The state in {@value #RESUME} when an earlier attempt of this very stage (same fingerprint)
+     * left one that {@code fits} the schedule; a checkpoint of another configuration or an
+     * unreadable one is ignored, and said so.
+     */
+    static <T> Optional<T> savedAttempt(StageDirectory dir, String fingerprint, ResumeDecoder<T> decoder,
+                                        Predicate<T> fits, StageProgress progress) throws IOException {
+        var saved = dir.readUnverified(RESUME);
+        if (saved.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Saved<T> s = decoder.decode(saved.get());
+            if (s.owner().equals(fingerprint) && fits.test(s.state())) {
+                return Optional.of(s.state());
+            }
+            progress.log("ignoring a resume checkpoint of a different configuration");
+        } catch (IOException e) {
+            progress.log("ignoring an unreadable resume checkpoint: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
     static TrainingState run(TrainingRun run, StageDirectory dir, String fingerprint, TrainingState start,
                              Samples train, long orderSeed, ProjectedSgd.Schedule schedule, long resumeEvery,
                              LongPredicate keep, StageProgress progress) throws IOException {
-        TrainingState from = start;
-        var saved = dir.readUnverified(RESUME);
-        if (saved.isPresent()) {
-            try {
-                CheckpointFormat.Checkpoint c = CheckpointFormat.decode(saved.get());
-                if (c.owner().equals(fingerprint) && c.state().iteration() <= schedule.iterations()) {
-                    from = c.state();
-                    progress.log("resuming from iteration " + from.iteration() + " of an earlier attempt");
-                } else {
-                    progress.log("ignoring a resume checkpoint of a different configuration");
-                }
-            } catch (IOException e) {
-                progress.log("ignoring an unreadable resume checkpoint: " + e.getMessage());
-            }
-        }
+        Optional<TrainingState> resumed = savedAttempt(dir, fingerprint, data -> {
+            CheckpointFormat.Checkpoint c = CheckpointFormat.decode(data);
+            return new Saved<>(c.owner(), c.state());
+        }, s -> s.iteration() <= schedule.iterations(), progress);
+        resumed.ifPresent(s -> progress.log("resuming from iteration " + s.iteration() + " of an earlier attempt"));
+        TrainingState from = resumed.orElse(start);
         long tenth = Math.max(1, schedule.iterations() / 10);
         TrainingListener stage = new TrainingListener() {
             @Override
