@@ -126,4 +126,10 @@ final class BenchCommand implements Runnable {
         return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
                 .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
     }
+
+    /** {@link #peakRss()} in MiB (NaN where it is unknown). */
+    static double peakRssMb() throws IOException {
+        String kb = peakRss();
+        return kb.endsWith(" kB") ? Long.parseLong(kb.substring(0, kb.length() - 3).trim()) / 1024.0 : Double.NaN;
+    }
 }

@@ -99,16 +99,7 @@ final class BenchTrainCommand implements Callable<Integer> {
                 System.getProperty("ai.djl.pytorch.num_threads", String.valueOf(Runtime.getRuntime()
                         .availableProcessors())), params);
         System.out.printf("median_ms_per_step=%.1f images_per_second=%.1f peak_rss_mb=%.1f%s%n", median,
-                batch / (median / 1000), peakRssMb(), gpuMemory);
+                batch / (median / 1000), BenchCommand.peakRssMb(), gpuMemory);
         return 0;
-    }
-
-    private static double peakRssMb() throws java.io.IOException {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
     }
 }

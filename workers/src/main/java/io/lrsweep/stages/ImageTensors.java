@@ -89,10 +89,6 @@ public final class ImageTensors {
                 trainSet.classes());
     }
 
-    public int classes() {
-        return trainSet.classes();
-    }
-
     /**
      * The band-only test sets, computed on first use: the band images of the [0,1] pixels, with
      * only the background band normalised like the full image (study-spec §6).

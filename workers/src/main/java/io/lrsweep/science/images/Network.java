@@ -1,6 +1,5 @@
 package io.lrsweep.science.images;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -48,10 +47,6 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
 
     public NetworkSpec spec() {
         return spec;
-    }
-
-    public Device device() {
-        return manager.getDevice();
     }
 
     NDManager manager() {

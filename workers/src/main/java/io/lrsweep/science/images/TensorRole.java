@@ -16,8 +16,4 @@ public enum TensorRole {
     public boolean trained() {
         return this == SI || this == TRAINABLE;
     }
-
-    public boolean parameter() {
-        return this == SI || this == TRAINABLE || this == FIXED;
-    }
 }
