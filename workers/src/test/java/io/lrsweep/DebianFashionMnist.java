@@ -2,7 +2,7 @@ package io.lrsweep;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.lrsweep.science.images.FashionMnistReader;
+import io.lrsweep.data.FashionMnistReader;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Assumptions;
 

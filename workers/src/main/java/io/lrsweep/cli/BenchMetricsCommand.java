@@ -2,6 +2,7 @@ package io.lrsweep.cli;
 
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.data.SyntheticData;
 import io.lrsweep.science.Elr;
 import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.science.Samples;
@@ -9,7 +10,6 @@ import io.lrsweep.science.SiMlp;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.TrainingState;
 import io.lrsweep.science.Vectors;
-import io.lrsweep.stages.SyntheticData;
 import io.lrsweep.stages.TrainingRun;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
@@ -46,7 +46,8 @@ final class BenchMetricsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--iterations and --rounds must be positive");
         }
         StudyConfig c = StudyResolver.resolve(Map.of("preset", "synthetic-quick"), "bench");
-        Samples train = SyntheticData.of(c, 0).train();
+        Samples train = SyntheticData.generate(new SyntheticData.Key(c.dataSeedOf(0), c.trainSize(), c.testSize(),
+                c.singleFeatureSize())).train();
         var schedule = new ProjectedSgd.Schedule(iterations, new Elr(plr), c.batchSize(), c.checkpointEvery());
         TrainingState start = TrainingState.start(SiMlp.initialise(0));
         try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(null));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,13 +40,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    Options.DeviceChoice device = new Options.DeviceChoice();
 
     @Override
     public Integer call() throws java.io.IOException {
         NetworkSpec.Architecture arch = NetworkSpec.Architecture.of(model);
-        Device d = Torch.device(device);
+        Device d = Torch.device(device.device);
         System.out.println(Torch.describe(d));
         int classes = 10;
         // The real training loop over a random data set of `steps` batches: one untimed warm-up epoch,

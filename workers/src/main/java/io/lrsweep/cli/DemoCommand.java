@@ -1,16 +1,19 @@
 package io.lrsweep.cli;
 
-import io.lrsweep.local.LocalConductor;
-import io.lrsweep.local.LocalPrometheus;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
+import io.lrsweep.study.SetupKind;
+import io.lrsweep.study.StudyConfig;
+import io.lrsweep.study.StudyResolver;
 import io.lrsweep.tasks.StudyProgress;
 import io.lrsweep.tasks.WorkerHost;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "${env:LRSWEEP_CONDUCTOR_PORT:-8080}")
     int port;
 
-    @Option(names = "--parallel", description = "compute-bound stages at once (default: cores)", defaultValue = "0")
-    int parallel;
+    @Mixin
+    Options.Compute compute = new Options.Compute();
 
     @Option(names = "--keep-server", description = "leave the Conductor server (and Prometheus) running afterwards")
     boolean keepServer;
@@ -61,83 +64,68 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Options.Prometheus prometheus = new Options.Prometheus();
 
-    @Option(names = "--device", description = "where image stages train: cpu, gpu or auto (env LRSWEEP_DEVICE;"
-            + " default auto)", defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
-    String device;
-
     @Override
     public Integer call() throws Exception {
         Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
+        // Refused here, before any server starts, when the input is wrong.
+        StudyConfig study = StudyResolver.resolve(input, "check");
         // Worker logs would drown the progress line: they go to a file (set before any logger exists).
         Path log = Options.home().resolve("demo-workers.log").toAbsolutePath();
-        java.nio.file.Files.createDirectories(log.getParent());
+        Files.createDirectories(log.getParent());
         System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
-        System.setProperty(io.lrsweep.stages.ImageTensors.DEVICE_PROPERTY, device);
-        if (io.lrsweep.study.StudyResolver.resolve(input, "check").isImage()) {
-            System.out.println("Image stages use " + io.lrsweep.science.images.Torch.describe(
-                    io.lrsweep.stages.ImageTensors.device()));
-        }
         long started = System.nanoTime();
-        LocalConductor local = LocalCommand.conductor(port, prometheus.enabled);
-        boolean startedHere = local.up(System.out);
-        LocalPrometheus localPrometheus = prometheus.port.local(port);
-        boolean prometheusHere = prometheus.enabled && localPrometheus.up(System.out);
-        try {
-            ConductorApi api = local.api();
-            api.registerDefinitions();
-            ArtifactStore artifacts = store.open();
-            int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
-            try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(null));
-                 AutoCloseable served = metricsEndpoint.serve(metrics, "127.0.0.1", System.out);
-                 WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, slots, null, new FaultSwitch(), metrics)
-                         .start()) {
-                String id = api.startStudy(input, Map.of());
-                System.out.println("Study " + id + " started (preset " + preset + ", store " + artifacts.describe()
-                        + "); worker log: " + log);
-                StudyProgress p = follow(api, id);
-                double minutes = (System.nanoTime() - started) / 60e9;
-                if (!p.status().equals("COMPLETED")) {
-                    System.out.println("Study " + id + " ended " + p.status() + (p.reason().isEmpty() ? "" : ": " + p.reason()));
-                    p.failures().forEach(f -> System.out.println("  failed: " + f));
-                    System.out.println("Resume it with: ./lrsweep local up && ./lrsweep resume " + id
-                            + " (with workers running: ./lrsweep worker)");
-                    return 1;
-                }
-                String sid = p.output().path("studyId").asText(id);
-                String index = StudyLayout.report(sid) + "/index.html";
-                System.out.printf("Study %s completed in %.1f min.%n", id, minutes);
-                var m = p.output().path("summary");
-                System.out.printf("Convergence threshold PLR %s, 2A band %s%n", m.path("thresholdPlr").asText("none"),
-                        m.path("band2a").isArray() ? m.path("band2a").toString() : "none");
-                System.out.printf("Best test accuracy: pre-training %.4f, fine-tuning %.4f at PLR %s, SWA %.4f at PLR %s%n",
-                        m.path("bestPretrainTestAccuracy").asDouble(), m.path("bestFinetuneTestAccuracy").asDouble(),
-                        m.path("bestFinetunePlr").asText(), m.path("bestAverageTestAccuracy").asDouble(),
-                        m.path("bestAveragePlr").asText());
-                if (gc) {
-                    GcCommand.collect(artifacts, sid, false, false);
-                }
-                if (out != null) {
-                    System.out.println("Report: " + ReportLocation.copy(artifacts, sid, out));
-                } else if (artifacts instanceof FileSystemArtifactStore fs) {
-                    System.out.println("Report: " + fs.pathOf(index));
-                } else {
-                    System.out.println("Report: " + index + " in " + artifacts.describe());
-                }
-                return 0;
+        try (ComputeContext context = compute.open()) {
+            if (study.kind() == SetupKind.IMAGE) {
+                System.out.println("Image stages use " + context.describeDevice());
             }
-        } finally {
-            if (prometheusHere) {
-                if (keepServer) {
-                    System.out.println("Prometheus keeps running at " + localPrometheus.url()
-                            + " (stop it with ./lrsweep local down)");
-                } else {
-                    localPrometheus.down(System.out);
+            try (LocalServers servers = LocalServers.start(port, prometheus, keepServer, System.out)) {
+                ConductorApi api = servers.api();
+                api.registerDefinitions();
+                ArtifactStore artifacts = store.open();
+                try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(null));
+                     AutoCloseable served = metricsEndpoint.serve(metrics, "127.0.0.1", System.out);
+                     WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, context, null, new FaultSwitch(),
+                             metrics).start()) {
+                    String id = api.startStudy(input, Map.of());
+                    System.out.println("Study " + id + " started (preset " + preset + ", store "
+                            + artifacts.describe() + "); worker log: " + log);
+                    StudyProgress p = follow(api, id);
+                    return report(p, id, artifacts, (System.nanoTime() - started) / 60e9);
                 }
-            }
-            if (startedHere && !keepServer) {
-                local.down(System.out);
             }
         }
+    }
+
+    /** Prints how the study ended: its summary and where the report is, or how to resume it. */
+    private int report(StudyProgress p, String id, ArtifactStore artifacts, double minutes) throws Exception {
+        if (!p.status().equals("COMPLETED")) {
+            System.out.println("Study " + id + " ended " + p.status() + (p.reason().isEmpty() ? "" : ": " + p.reason()));
+            p.failures().forEach(f -> System.out.println("  failed: " + f));
+            System.out.println("Resume it with: ./lrsweep local up && ./lrsweep resume " + id
+                    + " (with workers running: ./lrsweep worker)");
+            return 1;
+        }
+        String sid = p.output().path("studyId").asText(id);
+        String index = StudyLayout.report(sid) + "/index.html";
+        System.out.printf("Study %s completed in %.1f min.%n", id, minutes);
+        var m = p.output().path("summary");
+        System.out.printf("Convergence threshold PLR %s, 2A band %s%n", m.path("thresholdPlr").asText("none"),
+                m.path("band2a").isArray() ? m.path("band2a").toString() : "none");
+        System.out.printf("Best test accuracy: pre-training %.4f, fine-tuning %.4f at PLR %s, SWA %.4f at PLR %s%n",
+                m.path("bestPretrainTestAccuracy").asDouble(), m.path("bestFinetuneTestAccuracy").asDouble(),
+                m.path("bestFinetunePlr").asText(), m.path("bestAverageTestAccuracy").asDouble(),
+                m.path("bestAveragePlr").asText());
+        if (gc) {
+            GcCommand.collect(artifacts, sid, false, false);
+        }
+        if (out != null) {
+            System.out.println("Report: " + ReportLocation.copy(artifacts, sid, out));
+        } else if (artifacts instanceof FileSystemArtifactStore fs) {
+            System.out.println("Report: " + fs.pathOf(index));
+        } else {
+            System.out.println("Report: " + index + " in " + artifacts.describe());
+        }
+        return 0;
     }
 
     private static StudyProgress follow(ConductorApi api, String id) throws Exception {

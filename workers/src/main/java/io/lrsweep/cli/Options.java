@@ -5,6 +5,7 @@ import io.lrsweep.local.LocalPrometheus;
 import io.lrsweep.local.ScrapeTargets;
 import io.lrsweep.monitoring.MetricsEndpoint;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.ArtifactStores;
 import io.lrsweep.storage.S3Settings;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ final class Options {
 
         /** Opens the store; S3 credentials come from the environment only (a flag would show in ps and shell history). */
         ArtifactStore open() throws IOException {
-            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
             if (s3Endpoint != null) {
                 env.put(S3Settings.ENDPOINT, s3Endpoint);
             }
@@ -136,7 +138,31 @@ final class Options {
         PrometheusPort port = new PrometheusPort();
     }
 
-    /** The local state directory (Conductor data, default store). */
+    /** Where image models run. */
+    static final class DeviceChoice {
+        @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "where image stages train: cpu, gpu or"
+                + " auto, the first GPU libtorch sees (env LRSWEEP_DEVICE; default ${DEFAULT-VALUE})",
+                defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
+        String device;
+    }
+
+    /** What the stages of this process compute with: the device and the number of compute slots. */
+    static final class Compute {
+        @Mixin
+        DeviceChoice device = new DeviceChoice();
+
+        @Option(names = "--parallel", description = "compute-bound stages at once (env LRSWEEP_PARALLEL; default:"
+                + " cores)", defaultValue = "${env:LRSWEEP_PARALLEL:-0}")
+        int parallel;
+
+        /** The context of this process; data set archives are cached under {@code <home>/datasets}. */
+        ComputeContext open() {
+            int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
+            return ComputeContext.of(device.device, slots, home().resolve("datasets"));
+        }
+    }
+
+    /** The local state directory (Conductor data, default store, data set cache). */
     static Path home() {
         String h = System.getenv("LRSWEEP_HOME");
         return Path.of(h == null || h.isBlank() ? ".lrsweep" : h);

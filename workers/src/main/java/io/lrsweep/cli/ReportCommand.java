@@ -1,5 +1,6 @@
 package io.lrsweep.cli;
 
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.ReportStage;
 import io.lrsweep.stages.StageOutcome;
 import java.util.concurrent.Callable;
@@ -18,13 +19,20 @@ final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "STUDY", description = "study id")
     String studyId;
 
+    /** Used only when an analysis must be recomputed because its results were lost or corrupted. */
+    @Mixin
+    Options.Compute compute = new Options.Compute();
+
     @Option(names = "--force", description = "rewrite even if an up-to-date report exists")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
         var s = store.open();
-        StageOutcome o = new ReportStage(s).run(studyId, force, System.out::println);
+        StageOutcome o;
+        try (ComputeContext context = compute.open()) {
+            o = new ReportStage(s, context).run(studyId, force, System.out::println);
+        }
         System.out.println(ReportLocation.describe(s, o));
         return 0;
     }

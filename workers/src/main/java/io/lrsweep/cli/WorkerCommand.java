@@ -2,6 +2,7 @@ package io.lrsweep.cli;
 
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
 import io.lrsweep.tasks.WorkerHost;
@@ -20,9 +21,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     Options.Store store = new Options.Store();
 
-    @Option(names = "--parallel", description = "compute-bound stages at once (env LRSWEEP_PARALLEL; default: cores)",
-            defaultValue = "${env:LRSWEEP_PARALLEL:-0}")
-    int parallel;
+    @Mixin
+    Options.Compute compute = new Options.Compute();
 
     @Option(names = "--domain", description = "task domain to poll, e.g. gpu (env LRSWEEP_DOMAIN)",
             defaultValue = "${env:LRSWEEP_DOMAIN:-}")
@@ -31,23 +31,17 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     Options.Metrics metricsEndpoint = new Options.Metrics();
 
-    @Option(names = "--device", description = "where image stages train: cpu, gpu or auto (env LRSWEEP_DEVICE;"
-            + " default auto: the first GPU when libtorch sees one)", defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
-    String device;
-
     @Override
     public Integer call() throws Exception {
-        System.setProperty(io.lrsweep.stages.ImageTensors.DEVICE_PROPERTY, device);
-        // Said at start, so that a GPU node that silently trains on its CPU is noticed at once.
-        System.out.println("lrsweep worker: image stages use " + io.lrsweep.science.images.Torch.describe(
-                io.lrsweep.stages.ImageTensors.device()));
         ConductorApi api = new ConductorApi(conductor.url);
         api.registerDefinitions();
-        int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
         CountDownLatch stop = new CountDownLatch(1);
-        try (WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(domain));
+        try (ComputeContext context = compute.open();
+             WorkerMetrics metrics = new WorkerMetrics(WorkerIdentity.of(domain));
              AutoCloseable served = metricsEndpoint.serve(metrics, "0.0.0.0", System.out);
-             WorkerHost host = new WorkerHost(api.apiUrl(), store.open(), slots, domain, new FaultSwitch(), metrics)) {
+             WorkerHost host = new WorkerHost(api.apiUrl(), store.open(), context, domain, new FaultSwitch(), metrics)) {
+            // Said at start, so that a GPU node that silently trains on its CPU is noticed at once.
+            System.out.println("lrsweep worker: image stages use " + context.describeDevice());
             host.start();
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println("lrsweep workers polling " + api.apiUrl() + " (Ctrl-C to stop)");

@@ -1,5 +1,6 @@
 package io.lrsweep.report;
 
+import io.lrsweep.study.Features;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -68,29 +69,39 @@ public final class ReportCharts {
         figures.put("barriers-test.png", chart("Test error barrier", "barrier (fraction of error)", rows,
                 geometry(rows, StudyReport.PairGeometry::barrierTest)));
 
-        StudyReport.Features first = rows.get(0).features();
-        if (first.bandAccuracy() != null) {
-            Map<String, ToDoubleFunction<StudyReport.PlrRow>> bands = new LinkedHashMap<>();
-            for (String band : first.bandAccuracy().keySet()) {
-                bands.put(band + " band", row -> row.features().bandAccuracy().get(band));
+        StudyReport.FeatureSummary first = rows.get(0).features();
+        switch (first.values()) {
+            case Features.Bands bands -> {
+                Map<String, ToDoubleFunction<StudyReport.PlrRow>> series = new LinkedHashMap<>();
+                for (String band : bands.accuracy().keySet()) {
+                    series.put(band + " band", row -> bandsOf(row).accuracy().get(band));
+                }
+                figures.put("features-bands.png", chart("Test accuracy on Fourier bands (" + first.source() + ")",
+                        "band-only test accuracy", rows, series));
             }
-            figures.put("features-bands.png", chart("Test accuracy on Fourier bands (" + first.source() + ")",
-                    "band-only test accuracy", rows, bands));
-            return figures;
+            case Features.SingleFeatures single -> {
+                Map<String, ToDoubleFunction<StudyReport.PlrRow>> sorted = new LinkedHashMap<>();
+                for (int f = 0; f < single.sorted().length; f++) {
+                    int fi = f;
+                    sorted.put("rank " + (f + 1), row -> singleOf(row).sorted()[fi]);
+                }
+                figures.put("features-sorted.png", chart("Sorted single-feature accuracies ("
+                        + first.source() + ")", "single-feature test accuracy", rows, sorted));
+                Map<String, ToDoubleFunction<StudyReport.PlrRow>> conc = new LinkedHashMap<>();
+                conc.put("concentration", row -> singleOf(row).concentration());
+                figures.put("features-concentration.png", chart("Feature concentration (1 = one feature, 1/16 = all"
+                        + " equal)", "concentration", rows, conc));
+            }
         }
-        Map<String, ToDoubleFunction<StudyReport.PlrRow>> sorted = new LinkedHashMap<>();
-        int features = first.sortedSingleFeatureAccuracy().length;
-        for (int f = 0; f < features; f++) {
-            int fi = f;
-            sorted.put("rank " + (f + 1), row -> row.features().sortedSingleFeatureAccuracy()[fi]);
-        }
-        figures.put("features-sorted.png", chart("Sorted single-feature accuracies ("
-                + first.source() + ")", "single-feature test accuracy", rows, sorted));
-        Map<String, ToDoubleFunction<StudyReport.PlrRow>> conc = new LinkedHashMap<>();
-        conc.put("concentration", row -> row.features().concentration());
-        figures.put("features-concentration.png", chart("Feature concentration (1 = one feature, 1/16 = all equal)",
-                "concentration", rows, conc));
         return figures;
+    }
+
+    private static Features.Bands bandsOf(StudyReport.PlrRow row) {
+        return (Features.Bands) row.features().values();
+    }
+
+    private static Features.SingleFeatures singleOf(StudyReport.PlrRow row) {
+        return (Features.SingleFeatures) row.features().values();
     }
 
     private static Map<String, ToDoubleFunction<StudyReport.PlrRow>> geometry(

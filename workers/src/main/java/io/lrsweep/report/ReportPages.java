@@ -1,5 +1,6 @@
 package io.lrsweep.report;
 
+import io.lrsweep.study.Features;
 import java.util.List;
 import java.util.Locale;
 
@@ -97,13 +98,19 @@ public final class ReportPages {
     }
 
     /** Feature columns: the concentration (synthetic) or one accuracy per Fourier band (images). */
-    private static List<String> featureHeaders(StudyReport.Features f) {
-        return f.bandAccuracy() == null ? List.of("feature_concentration")
-                : f.bandAccuracy().keySet().stream().map(band -> "band_" + band + "_test_accuracy").toList();
+    private static List<String> featureHeaders(StudyReport.FeatureSummary f) {
+        return switch (f.values()) {
+            case Features.SingleFeatures s -> List.of("feature_concentration");
+            case Features.Bands b -> b.accuracy().keySet().stream().map(band -> "band_" + band + "_test_accuracy")
+                    .toList();
+        };
     }
 
-    private static List<Double> featureValues(StudyReport.Features f) {
-        return f.bandAccuracy() == null ? List.of(f.concentration()) : List.copyOf(f.bandAccuracy().values());
+    private static List<Double> featureValues(StudyReport.FeatureSummary f) {
+        return switch (f.values()) {
+            case Features.SingleFeatures s -> List.of(s.concentration());
+            case Features.Bands b -> List.copyOf(b.accuracy().values());
+        };
     }
 
     private static String num(double v) {

@@ -2,8 +2,10 @@ package io.lrsweep.report;
 
 import io.lrsweep.science.Regime;
 import io.lrsweep.science.RegimeThresholds;
-import io.lrsweep.stages.BranchResults;
-import io.lrsweep.stages.StudyLayout;
+import io.lrsweep.science.Vectors;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.Features;
+import io.lrsweep.study.RateLabel;
 import io.lrsweep.study.StudyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +61,7 @@ public final class StudyAggregation {
         // A PLR is classified by its typical seed: it converges when most seeds did, and its barrier
         // is the median over seeds of each seed's largest test barrier, so one seed that jumps out of
         // the basin does not decide the regime of the PLR on its own.
-        double typicalBarrier = io.lrsweep.science.Vectors.median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
+        double typicalBarrier = Vectors.median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
         Regime regime = t.classify(2 * converged > runs.size(), preTest, typicalBarrier);
         List<StudyReport.FlrAccuracy> ft = new ArrayList<>();
         for (double flr : c.flrs()) {
@@ -71,7 +73,8 @@ public final class StudyAggregation {
             avg.add(new StudyReport.KAccuracy(k, mean(runs, r -> average(r, k).testAccuracy()),
                     mean(runs, r -> average(r, k).trainAccuracy())));
         }
-        StudyReport.Features features = c.isImage() ? bandFeatures(c, runs) : singleFeatures(c, runs);
+        StudyReport.FeatureSummary features = new StudyReport.FeatureSummary("finetune flr="
+                + RateLabel.of(c.featureFlr()), meanFeatures(c, runs));
         return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
                 mean(runs, BranchResults::minEpochLoss), typicalBarrier,
                 new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().trainAccuracy()),
@@ -79,24 +82,36 @@ public final class StudyAggregation {
                 ft, avg, geometry, features);
     }
 
-    private static StudyReport.Features singleFeatures(StudyConfig c, List<BranchResults> runs) {
-        int featureCount = runs.get(0).pretrain().sortedSingleFeatureAccuracy().length;
-        double[] sorted = new double[featureCount];
-        for (int f = 0; f < featureCount; f++) {
-            int fi = f;
-            sorted[f] = mean(runs, r -> finetune(r, c.featureFlr()).sortedSingleFeatureAccuracy()[fi]);
-        }
-        return new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), sorted,
-                mean(runs, r -> finetune(r, c.featureFlr()).concentration()), null);
+    /**
+     * The seed mean of the feature results of the points fine-tuned with the feature FLR; single
+     * features are sorted per run before averaging (study-spec §6).
+     */
+    private static Features meanFeatures(StudyConfig c, List<BranchResults> runs) {
+        return switch (finetune(runs.get(0), c.featureFlr()).features()) {
+            case Features.SingleFeatures first -> {
+                int count = first.sorted().length;
+                double[] accuracy = new double[count];
+                double[] sorted = new double[count];
+                for (int f = 0; f < count; f++) {
+                    int fi = f;
+                    accuracy[f] = mean(runs, r -> single(r, c).accuracy()[fi]);
+                    sorted[f] = mean(runs, r -> single(r, c).sorted()[fi]);
+                }
+                yield new Features.SingleFeatures(accuracy, sorted, mean(runs, r -> single(r, c).concentration()));
+            }
+            case Features.Bands first -> {
+                Map<String, Double> bands = new LinkedHashMap<>();
+                for (String band : first.accuracy().keySet()) {
+                    bands.put(band, mean(runs, r -> ((Features.Bands) finetune(r, c.featureFlr()).features())
+                            .accuracy().get(band)));
+                }
+                yield new Features.Bands(bands);
+            }
+        };
     }
 
-    private static StudyReport.Features bandFeatures(StudyConfig c, List<BranchResults> runs) {
-        Map<String, Double> bands = new LinkedHashMap<>();
-        for (String band : finetune(runs.get(0), c.featureFlr()).bandAccuracy().keySet()) {
-            bands.put(band, mean(runs, r -> finetune(r, c.featureFlr()).bandAccuracy().get(band)));
-        }
-        return new StudyReport.Features("finetune flr=" + StudyLayout.rate(c.featureFlr()), new double[0], null,
-                bands);
+    private static Features.SingleFeatures single(BranchResults r, StudyConfig c) {
+        return (Features.SingleFeatures) finetune(r, c.featureFlr()).features();
     }
 
     private static StudyReport.Summary summary(StudyConfig c, List<StudyReport.PlrRow> rows) {

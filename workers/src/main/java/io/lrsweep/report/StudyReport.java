@@ -1,6 +1,9 @@
 package io.lrsweep.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.lrsweep.study.Features;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +47,7 @@ public record StudyReport(
             List<FlrAccuracy> finetune,
             List<KAccuracy> average,
             List<PairGeometry> geometry,
-            Features features) {
+            FeatureSummary features) {
     }
 
     public record Accuracy(@JsonProperty("test_accuracy") double testAccuracy,
@@ -66,12 +69,25 @@ public record StudyReport(
 
     /**
      * Feature sparsity of the fine-tuned point at the feature FLR, averaged over seeds: synthetic
-     * studies have single-feature accuracies (sorted per run) and their concentration; image studies
-     * have the test accuracy on each Fourier band.
+     * studies have single-feature accuracies (sorted per run, then averaged) and their
+     * concentration; image studies have the test accuracy on each Fourier band. Written with the
+     * four fields {@code results.json} has always had.
      */
-    public record Features(String source,
-                           @JsonProperty("sorted_single_feature_accuracy") double[] sortedSingleFeatureAccuracy,
-                           Double concentration,
-                           @JsonProperty("band_accuracy") java.util.Map<String, Double> bandAccuracy) {
+    @JsonPropertyOrder({"source", "sorted_single_feature_accuracy", "concentration", "band_accuracy"})
+    public record FeatureSummary(String source, @JsonIgnore Features values) {
+        @JsonProperty("sorted_single_feature_accuracy")
+        double[] sortedSingleFeatureAccuracy() {
+            return values instanceof Features.SingleFeatures s ? s.sorted() : new double[0];
+        }
+
+        @JsonProperty("concentration")
+        Double concentration() {
+            return values instanceof Features.SingleFeatures s ? s.concentration() : null;
+        }
+
+        @JsonProperty("band_accuracy")
+        Map<String, Double> bandAccuracy() {
+            return values instanceof Features.Bands b ? b.accuracy() : null;
+        }
     }
 }

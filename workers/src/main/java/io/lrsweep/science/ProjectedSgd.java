@@ -1,7 +1,5 @@
 package io.lrsweep.science;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Training on the sphere: plain SGD (no momentum, no weight decay) with {@code lr = ELR·rho²},
  * followed by rescaling the SI parameters to norm rho. The head stays fixed. Mini-batches of a
@@ -9,9 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * incomplete batch is dropped.
  */
 public final class ProjectedSgd {
-    /** Every SGD step taken in this process, for throughput figures and proofs that nothing re-trained. */
-    public static final AtomicLong STEPS_TAKEN = new AtomicLong();
-
     /** How long and how fast to train, and how often to hand out checkpoints. */
     public record Schedule(long iterations, Elr elr, int batchSize, long checkpointEvery) {
         public Schedule {
@@ -62,7 +57,6 @@ public final class ProjectedSgd {
                 si[i] -= lr * gradient[i];
             }
             SphereProjection.project(si, SiMlp.RHO);
-            STEPS_TAKEN.incrementAndGet();
             lossSum += loss * schedule.batchSize();
             right += correct[0];
             seen += schedule.batchSize();

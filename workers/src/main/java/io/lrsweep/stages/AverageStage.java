@@ -1,13 +1,15 @@
 package io.lrsweep.stages;
 
-import io.lrsweep.science.CheckpointFormat;
-import io.lrsweep.science.SiMlp;
-import io.lrsweep.science.WeightAverage;
-import io.lrsweep.science.Weights;
+import io.lrsweep.setup.Averaged;
+import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.setup.Setup;
+import io.lrsweep.setup.Setups;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.Branch;
+import io.lrsweep.study.RateLabel;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,29 +17,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * SWA: the uniform mean of the last K pre-training checkpoints (the pre-trained point and the K−1
- * before it), read one at a time. The synthetic model has no BatchNorm, so nothing is recomputed.
+ * SWA: the uniform mean of K checkpoints of the pre-training window, read one at a time, with
+ * BatchNorm statistics recomputed where the model has BatchNorm.
  */
 public final class AverageStage {
     public static final String NAME = "average";
     public static final String RESULT = "average.ckpt";
     private final ArtifactStore store;
+    private final ComputeContext compute;
 
-    public AverageStage(ArtifactStore store) {
+    public AverageStage(ArtifactStore store, ComputeContext compute) {
         this.store = store;
+        this.compute = compute;
     }
 
     public StageOutcome run(String studyId, double plr, int seed, int k, boolean force, StageProgress progress)
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireK(k);
-        if (b.config().isImage()) {
-            return new ImageAverageStage(store).run(b, k, force, progress);
-        }
-        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
-                "pretrain");
-        StageDirectory dir = new StageDirectory(store, StudyLayout.average(studyId, plr, seed, k));
-        Map<String, Object> inputs = StageCache.inputs(NAME, b);
+        return run(b, Setups.of(b.config(), compute), k, force, progress);
+    }
+
+    private <P> StageOutcome run(Branch b, Setup<P> setup, int k, boolean force, StageProgress progress)
+            throws IOException {
+        String studyId = b.studyId();
+        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, b.plr(), b.seed()),
+                PretrainStage.NAME);
+        StageDirectory dir = new StageDirectory(store, StudyLayout.average(studyId, b.plr(), b.seed(), k));
+        Map<String, Object> inputs = StageCache.inputs(NAME, b, setup);
         inputs.put("k", k);
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
@@ -45,22 +52,16 @@ public final class AverageStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Weights swa = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain", f -> {
-            WeightAverage average = new WeightAverage();
-            for (int i = k - 1; i >= 0; i--) {
-                average.add(f.weights(StudyLayout.windowCheckpoint(b.windowIteration(i))));
-            }
-            return average.result();
-        }, () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
-        Checkpoints.write(dir, NAME, RESULT, CheckpointFormat.encodeWeights(b.config().pretrainIterations(), swa),
-                progress);
-        var test = new SiMlp().evaluate(swa, b.data().test());
+        Averaged swa = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
+                f -> setup.average(b, k, name -> setup.decode(f.read(name))),
+                () -> new PretrainStage(store, compute).run(studyId, b.plr(), b.seed(), true, progress), progress);
+        StageCheckpoints.of(dir, fingerprint, NAME, progress).write(RESULT, swa.point());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("k", k);
-        metrics.put("testAccuracy", test.accuracy());
+        metrics.put("testAccuracy", swa.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULT), metrics, CodeVersion.full());
-        progress.log(String.format("average plr=%s seed=%d k=%d done: test accuracy %.4f",
-                StudyLayout.rate(plr), seed, k, test.accuracy()));
+        progress.log(String.format("average plr=%s seed=%d k=%d done: test accuracy %.4f%s", RateLabel.of(b.plr()),
+                b.seed(), k, swa.testAccuracy(), swa.note()));
         return StageCache.outcome(dir, m, false);
     }
 }

@@ -1,17 +1,18 @@
 package io.lrsweep.stages;
 
-import io.lrsweep.science.Elr;
-import io.lrsweep.science.ProjectedSgd;
-import io.lrsweep.science.SeededRandom;
-import io.lrsweep.science.SiMlp;
-import io.lrsweep.science.TrainingState;
+import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.setup.Setup;
+import io.lrsweep.setup.Setups;
+import io.lrsweep.setup.StageSink;
+import io.lrsweep.setup.Trained;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Json;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.Branch;
+import io.lrsweep.study.RateLabel;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,56 +22,49 @@ public final class FinetuneStage {
     public static final String NAME = "finetune";
     public static final String RESULT = "final.ckpt";
     private final ArtifactStore store;
+    private final ComputeContext compute;
 
-    public FinetuneStage(ArtifactStore store) {
+    public FinetuneStage(ArtifactStore store, ComputeContext compute) {
         this.store = store;
+        this.compute = compute;
     }
 
     public StageOutcome run(String studyId, double plr, int seed, double flr, boolean force, StageProgress progress)
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireFlr(flr);
-        if (b.config().isImage()) {
-            return new ImageFinetuneStage(store).run(b, flr, force, progress);
-        }
-        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, plr, seed),
-                "pretrain");
-        StageDirectory dir = new StageDirectory(store, StudyLayout.finetune(studyId, plr, seed, flr));
-        Map<String, Object> inputs = StageCache.inputs(NAME, b);
+        return run(b, Setups.of(b.config(), compute), flr, force, progress);
+    }
+
+    private <P> StageOutcome run(Branch b, Setup<P> setup, double flr, boolean force, StageProgress progress)
+            throws IOException {
+        String studyId = b.studyId();
+        PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, b.plr(), b.seed()),
+                PretrainStage.NAME);
+        StageDirectory dir = new StageDirectory(store, StudyLayout.finetune(studyId, b.plr(), b.seed(), flr));
+        Map<String, Object> inputs = StageCache.inputs(NAME, b, setup);
         inputs.put("flr", flr);
-        inputs.put("iterations", b.config().finetuneIterations());
+        setup.describeFinetune(inputs);
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
         if (cached.isPresent()) {
             return cached.get();
         }
-        var start = UpstreamRepair.read(store, pretrain.dir().prefix(), "pretrain",
-                f -> f.weights(StudyLayout.windowCheckpoint(b.config().pretrainIterations())),
-                () -> new PretrainStage(store).run(studyId, plr, seed, true, progress), progress);
-        long orderSeed = SeededRandom.derive(seed, "finetune-order", Double.doubleToLongBits(flr)).nextLong();
-        var schedule = new ProjectedSgd.Schedule(b.config().finetuneIterations(), new Elr(flr),
-                b.config().batchSize(), b.config().checkpointEvery());
-        long started = System.nanoTime();
-        TrainingRun run = new TrainingRun(studyId, NAME, plr, flr, seed);
-        TrainingState end = ResumableTraining.run(run, dir, fingerprint, TrainingState.start(start), b.data().train(),
-                orderSeed, schedule, 10L * b.config().checkpointEvery(), it -> false, progress);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        Checkpoints.write(dir, NAME, RESULT,
-                io.lrsweep.science.CheckpointFormat.encodeWeights(end.iteration(), end.weights()), progress);
-        dir.write("curve.json", Json.bytes(Map.of("epochLoss", end.epochLoss(), "epochAccuracy", end.epochAccuracy())));
-        var test = new SiMlp().evaluate(end.weights(), b.data().test());
-        progress.tested(run, test.accuracy());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("flr", flr);
-        metrics.put("iterations", end.iteration());
-        metrics.put("finalEpochLoss", PretrainStage.last(end.epochLoss()));
-        metrics.put("testAccuracy", test.accuracy());
-        metrics.put("seconds", seconds);
-        Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULT, "curve.json"), metrics, CodeVersion.full());
-        dir.delete(ResumableTraining.RESUME);
-        progress.log(String.format("finetune plr=%s seed=%d flr=%s done: test accuracy %.4f",
-                StudyLayout.rate(plr), seed, StudyLayout.rate(flr), test.accuracy()));
+        P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
+                f -> setup.decode(f.read(setup.pretrainedPoint())),
+                () -> new PretrainStage(store, compute).run(studyId, b.plr(), b.seed(), true, progress), progress);
+        TrainingRun run = new TrainingRun(studyId, NAME, b.plr(), flr, b.seed());
+        StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
+        Trained done = setup.finetune(b, flr, start, sink);
+        sink.write(RESULT, done.finalPoint());
+        dir.write(StudyLayout.CURVE, Json.bytes(done.curve()));
+        progress.tested(run, done.testAccuracy());
+        Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULT, StudyLayout.CURVE), done.metrics(),
+                CodeVersion.full());
+        dir.delete(StageSink.RESUME);
+        progress.log("finetune plr=" + RateLabel.of(b.plr()) + " seed=" + b.seed() + " flr=" + RateLabel.of(flr)
+                + " done: " + done.summary());
         return StageCache.outcome(dir, m, false);
     }
 }

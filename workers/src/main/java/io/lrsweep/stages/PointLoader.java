@@ -1,13 +1,11 @@
 package io.lrsweep.stages;
 
-import io.lrsweep.science.CheckpointFormat;
-import io.lrsweep.science.Weights;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
 import java.io.IOException;
 
-/** Reads finished stages' points, through their manifests and verified checksums. */
+/** Reads finished stages' objects, through their manifests and verified checksums. */
 final class PointLoader {
     private PointLoader() {
     }
@@ -19,9 +17,9 @@ final class PointLoader {
             return manifest.contentHash();
         }
 
-        Weights weights(String name) throws IOException {
-            byte[] data = dir.readVerified(manifest, name);
-            return CheckpointFormat.decode(data).state().weights();
+        /** The object {@code name} of the stage, verified against the manifest. */
+        byte[] read(String name) throws IOException {
+            return dir.readVerified(manifest, name);
         }
     }
 

@@ -4,11 +4,14 @@ import io.lrsweep.report.ReportCharts;
 import io.lrsweep.report.ReportPages;
 import io.lrsweep.report.StudyAggregation;
 import io.lrsweep.report.StudyReport;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Json;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.RateLabel;
 import io.lrsweep.study.StudyConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +26,12 @@ import java.util.TreeMap;
 public final class ReportStage {
     public static final String NAME = "report";
     private final ArtifactStore store;
+    private final ComputeContext compute;
 
-    public ReportStage(ArtifactStore store) {
+    /** @param compute where a lost analysis is recomputed */
+    public ReportStage(ArtifactStore store, ComputeContext compute) {
         this.store = store;
+        this.compute = compute;
     }
 
     public StageOutcome run(String studyId, boolean force, StageProgress progress) throws IOException {
@@ -37,9 +43,9 @@ public final class ReportStage {
                 int s = seed;
                 String what = "analyze plr=" + plr + " seed=" + seed;
                 BranchResults results = UpstreamRepair.read(store, StudyLayout.analyze(studyId, plr, seed), what, f -> {
-                    upstream.put(StudyLayout.rate(plr) + "/" + s, f.contentHash());
+                    upstream.put(RateLabel.of(plr) + "/" + s, f.contentHash());
                     return AnalyzeStage.results(f);
-                }, () -> new AnalyzeStage(store).run(studyId, plr, s, true, progress), progress);
+                }, () -> new AnalyzeStage(store, compute).run(studyId, plr, s, true, progress), progress);
                 branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
             }
         }

@@ -1,7 +1,9 @@
 package io.lrsweep.stages;
 
+import io.lrsweep.setup.Setup;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.Branch;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,21 +36,18 @@ final class StageCache {
         return new StageOutcome(m.stage(), cached, out);
     }
 
-    /** A stage's fingerprint inputs with the fields every stage shares. */
-    static Map<String, Object> inputs(String stage, Branch b) {
+    /** A branch stage's fingerprint inputs with the fields every stage of its setup shares. */
+    static Map<String, Object> inputs(String stage, Branch b, Setup<?> setup) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("stage", stage);
         in.put("scienceRevision", CodeVersion.SCIENCE_REVISION);
         in.put("setup", b.config().setup());
-        in.put("model", b.config().isImage() ? b.config().model() : "si-mlp");
         in.put("plr", b.plr());
         in.put("seed", b.seed());
         in.put("dataSeed", b.dataSeed());
         in.put("trainSize", b.config().trainSize());
         in.put("batchSize", b.config().batchSize());
-        if (b.config().isImage()) {
-            ImageRuns.addInputs(in, b.config());
-        }
+        setup.describeBranch(in);
         return in;
     }
 }

@@ -1,6 +1,7 @@
 package io.lrsweep.stages;
 
 import io.lrsweep.science.TrainingListener;
+import io.lrsweep.study.BranchResults;
 
 /**
  * Where a stage reports its progress: human-readable lines (task logs, the console) and, for

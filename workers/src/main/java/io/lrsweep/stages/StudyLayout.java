@@ -1,9 +1,13 @@
 package io.lrsweep.stages;
 
 import io.lrsweep.storage.StoreKeys;
+import io.lrsweep.study.RateLabel;
 
-/** Object keys of a study in the artifact store (see architecture.md, "Storage layout"). */
+/** Object keys of a study in the artifact store (see docs/architecture.md, "Storage layout"). */
 public final class StudyLayout {
+    /** The per-epoch training curves of a training stage. */
+    public static final String CURVE = "curve.json";
+
     private StudyLayout() {
     }
 
@@ -16,7 +20,7 @@ public final class StudyLayout {
     }
 
     public static String branch(String studyId, double plr, int seed) {
-        return study(studyId) + "/branches/plr=" + rate(plr) + "/seed=" + seed;
+        return study(studyId) + "/branches/plr=" + RateLabel.of(plr) + "/seed=" + seed;
     }
 
     public static String pretrain(String studyId, double plr, int seed) {
@@ -24,7 +28,7 @@ public final class StudyLayout {
     }
 
     public static String finetune(String studyId, double plr, int seed, double flr) {
-        return branch(studyId, plr, seed) + "/finetune/flr=" + rate(flr);
+        return branch(studyId, plr, seed) + "/finetune/flr=" + RateLabel.of(flr);
     }
 
     public static String average(String studyId, double plr, int seed, int k) {
@@ -37,14 +41,5 @@ public final class StudyLayout {
 
     public static String report(String studyId) {
         return study(studyId) + "/report";
-    }
-
-    /** A learning rate as it appears in keys: Java's shortest exact decimal, lower-case exponent. */
-    public static String rate(double value) {
-        return Double.toString(value).toLowerCase(java.util.Locale.ROOT);
-    }
-
-    public static String windowCheckpoint(long iteration) {
-        return String.format("iter-%09d.ckpt", iteration);
     }
 }

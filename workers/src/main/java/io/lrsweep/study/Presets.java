@@ -1,5 +1,6 @@
 package io.lrsweep.study;
 
+import io.lrsweep.data.DataSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,9 @@ public final class Presets {
     }
 
     private static StudyConfig synthetic(String name, List<Double> plrs, int seeds, int dataSeeds) {
-        return new StudyConfig(null, name, StudyConfig.SETUP_SYNTHETIC, plrs, seeds, dataSeeds, 40_000, 20_000,
+        return new StudyConfig(null, name, SetupKind.SYNTHETIC.id(), plrs, seeds, dataSeeds, 40_000, 20_000,
                 SYNTHETIC_FLRS, SYNTHETIC_KS, 16, 100, 512, 2000, 1000, 3.16e-5, 7.5e-3, 5, 1e-4,
-                0.01, 0.02, 0.01, "ticks", null, "si-mlp", 32, 0, 0, 0, 0, 0);
+                0.01, 0.02, 0.01, DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
     }
 
     private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> flrs,
@@ -84,7 +85,7 @@ public final class Presets {
                                      List<Double> flrs, double flrLow, double flrHigh, List<Integer> ks, int seeds,
                                      int pretrainEpochs, int finetuneEpochs, int trainSize, int testSize,
                                      int recentEpochs, double momentum, double weightDecay) {
-        return new StudyConfig(null, name, StudyConfig.SETUP_IMAGE, plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
+        return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
                 trainSize, testSize, 0, flrLow, flrHigh, 5, flrLow, 0.01, 0.02, 0.01, dataset, null, model, width,
                 pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }

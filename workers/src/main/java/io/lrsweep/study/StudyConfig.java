@@ -1,5 +1,7 @@
 package io.lrsweep.study;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.lrsweep.data.DataSet;
 import java.util.List;
 
 /**
@@ -9,6 +11,13 @@ import java.util.List;
  * there. Synthetic studies count iterations and checkpoint every {@code checkpointEvery}; image
  * studies count epochs, checkpoint every epoch, and use {@code trainSize}/{@code testSize} as
  * subset sizes (0 = the whole set).
+ *
+ * <p>The fields stay flat because this record is also the study document users write (workflow
+ * input overrides, {@code --set key=value}, the stored {@code study.json}). Fields of one setup
+ * only: {@code pretrainIterations}, {@code finetuneIterations}, {@code checkpointEvery},
+ * {@code singleFeatureSize} (synthetic); {@code dataSource}, {@code width}, {@code pretrainEpochs},
+ * {@code finetuneEpochs}, {@code recentEpochs}, {@code momentum}, {@code weightDecay} (image).
+ * {@link StudyResolver} checks each setup's fields; the other setup's are ignored.
  */
 public record StudyConfig(
         String studyId,
@@ -43,9 +52,6 @@ public record StudyConfig(
         double momentum,
         double weightDecay) {
 
-    public static final String SETUP_SYNTHETIC = "synthetic";
-    public static final String SETUP_IMAGE = "image";
-
     public StudyConfig {
         plrs = plrs == null ? null : List.copyOf(plrs);
         flrs = flrs == null ? null : List.copyOf(flrs);
@@ -59,18 +65,23 @@ public record StudyConfig(
                 dataSource, model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }
 
-    /** An image study (DJL models on CIFAR / Fashion-MNIST) rather than the synthetic one. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    public boolean isImage() {
-        return SETUP_IMAGE.equals(setup);
+    /** Which setup the study has; a validated study always has one. */
+    @JsonIgnore
+    public SetupKind kind() {
+        return SetupKind.named(setup).orElseThrow(() -> new InvalidStudyException("setup", "'" + setup
+                + "' is not supported (known: " + String.join(", ", SetupKind.ids()) + ")"));
+    }
+
+    /** The study's data set from the catalogue; a validated study always has one. */
+    @JsonIgnore
+    public DataSet dataSet() {
+        return DataSet.named(dataset).orElseThrow(() -> new InvalidStudyException("dataset", "'" + dataset
+                + "' is not a known data set"));
     }
 
     /** Classes of the study's task: 2 for the synthetic one, 100 for CIFAR-100, else 10. */
     public int classes() {
-        if (!isImage()) {
-            return 2;
-        }
-        return "cifar100".equals(dataset) ? 100 : 10;
+        return dataSet().classes();
     }
 
     /** Accuracy of guessing. */

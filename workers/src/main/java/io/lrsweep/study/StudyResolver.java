@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lrsweep.data.DataSet;
 import io.lrsweep.science.images.NetworkSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,8 +21,6 @@ public final class StudyResolver {
     public static final Set<String> INPUT_FIELDS = Set.of("preset", "overrides", "studyId");
     private static final Set<String> NOT_OVERRIDABLE = Set.of("studyId", "preset");
     private static final Pattern STUDY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** The image data sets a study may name. */
-    public static final List<String> IMAGE_DATASETS = List.of("cifar10", "cifar100", "fashion-mnist");
     private static final Pattern CREDENTIALS_IN_URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -111,10 +110,7 @@ public final class StudyResolver {
             throw new InvalidStudyException("studyId", "'" + printable(c.studyId()) + "' is not allowed: use 1-64 of"
                     + " letters, digits, '.', '_', '-', starting with a letter or digit (it becomes part of object keys)");
         }
-        if (!StudyConfig.SETUP_SYNTHETIC.equals(c.setup()) && !c.isImage()) {
-            throw new InvalidStudyException("setup", "'" + c.setup() + "' is not supported (known: "
-                    + StudyConfig.SETUP_SYNTHETIC + ", " + StudyConfig.SETUP_IMAGE + ")");
-        }
+        SetupKind kind = c.kind();
         positiveRates("plrs", c.plrs());
         positiveRates("flrs", c.flrs());
         atLeast("seeds", c.seeds(), 1);
@@ -134,10 +130,9 @@ public final class StudyResolver {
                 throw new InvalidStudyException("swaKs[" + i + "]", k + " appears twice");
             }
         }
-        if (c.isImage()) {
-            validateImage(c);
-        } else {
-            validateSynthetic(c);
+        switch (kind) {
+            case SYNTHETIC -> validateSynthetic(c);
+            case IMAGE -> validateImage(c);
         }
         memberOf("geometryFlrLow", c.geometryFlrLow(), c.flrs(), "flrs");
         memberOf("geometryFlrHigh", c.geometryFlrHigh(), c.flrs(), "flrs");
@@ -163,6 +158,10 @@ public final class StudyResolver {
     }
 
     private static void validateSynthetic(StudyConfig c) {
+        if (c.dataSet() != DataSet.TICKS) {
+            throw new InvalidStudyException("dataset", "'" + c.dataset() + "': the synthetic setup generates its own"
+                    + " data (" + DataSet.TICKS + "); image data sets need setup " + SetupKind.IMAGE);
+        }
         atLeast("checkpointEvery", c.checkpointEvery(), 1);
         atLeast("trainSize", c.trainSize(), c.batchSize());
         atMost("trainSize", c.trainSize(), 1_000_000);
@@ -188,8 +187,8 @@ public final class StudyResolver {
     }
 
     private static void validateImage(StudyConfig c) {
-        if (c.dataset() == null || !IMAGE_DATASETS.contains(c.dataset())) {
-            throw new InvalidStudyException("dataset", "'" + c.dataset() + "' is not one of " + IMAGE_DATASETS);
+        if (DataSet.named(c.dataset()).filter(DataSet::isImage).isEmpty()) {
+            throw new InvalidStudyException("dataset", "'" + c.dataset() + "' is not one of " + DataSet.imageIds());
         }
         NetworkSpec.Architecture arch;
         try {

@@ -20,17 +20,19 @@ import org.slf4j.LoggerFactory;
  * Invalid input ends the task with a terminal error (no retries); any other failure is
  * retryable. Progress goes to the task's log, never through IN_PROGRESS callbacks.
  */
-abstract class StageWorker implements Worker {
+final class StageWorker implements Worker {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
-    private final String taskType;
+    private final TaskType type;
+    private final TaskStages stages;
     private final TaskClient taskClient;
     private final Semaphore compute;
     private final FaultSwitch faults;
     private final StageCounters counters;
     private final WorkerMetrics metrics;
 
-    StageWorker(String taskType, WorkerHost.Shared shared) {
-        this.taskType = taskType;
+    StageWorker(TaskType type, TaskStages stages, WorkerHost.Shared shared) {
+        this.type = type;
+        this.stages = stages;
         this.taskClient = shared.taskClient();
         this.compute = shared.compute();
         this.faults = shared.faults();
@@ -38,25 +40,21 @@ abstract class StageWorker implements Worker {
         this.metrics = shared.metrics();
     }
 
-    /** Runs the stage on the parsed input. */
-    abstract StageOutcome run(Task task, TaskInput input, StageProgress progress) throws Exception;
-
     /**
      * The study a task belongs to, for metric labels: its {@code studyId} input. A task without one
-     * is labelled "unknown" (never a workflow id, which would make a label per branch).
+     * is labelled "unknown" (never a workflow id, which would make a label per branch), except the
+     * plan of a study without a {@code studyId} input, which is named after its workflow.
      */
     String studyOf(Task task) {
-        return task.getInputData().get("studyId") instanceof String s && !s.isEmpty() ? s : "unknown";
-    }
-
-    /** Whether the stage does heavy compute (then it waits for a compute slot). */
-    boolean computeBound() {
-        return true;
+        if (task.getInputData().get("studyId") instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        return type == TaskType.PLAN ? task.getWorkflowInstanceId() : "unknown";
     }
 
     @Override
     public String getTaskDefName() {
-        return taskType;
+        return type.taskName();
     }
 
     @Override
@@ -72,13 +70,14 @@ abstract class StageWorker implements Worker {
     /** No polling while every compute slot is busy, so this worker never hoards tasks that others could run. */
     @Override
     public boolean paused() {
-        return computeBound() && compute.availablePermits() == 0;
+        return type.computeBound() && compute.availablePermits() == 0;
     }
 
     @Override
     public TaskResult execute(Task task) {
         TaskResult result = new TaskResult(task);
-        String stage = taskType.replace("lrsweep_", "");
+        String taskType = type.taskName();
+        String stage = type.stage();
         TaskProgress progress = new TaskProgress(line -> {
             LOG.debug("[{} {}] {}", taskType, task.getTaskId(), line);
             try {
@@ -92,11 +91,11 @@ abstract class StageWorker implements Worker {
         boolean acquired = false;
         try (progress) {
             faults.check(taskType);
-            if (computeBound()) {
+            if (type.computeBound()) {
                 compute.acquire();
                 acquired = true;
             }
-            StageOutcome outcome = run(task, new TaskInput(task.getInputData()), progress);
+            StageOutcome outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress);
             result.setStatus(TaskResult.Status.COMPLETED);
             result.setOutputData(outcome.outputs());
             result.log(stage + " " + outcome.outcome());

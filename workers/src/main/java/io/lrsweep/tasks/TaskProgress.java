@@ -4,7 +4,7 @@ import io.lrsweep.monitoring.AnalysisMetrics;
 import io.lrsweep.monitoring.TrainingMetrics;
 import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.science.TrainingListener;
-import io.lrsweep.stages.BranchResults;
+import io.lrsweep.study.BranchResults;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.stages.TrainingRun;
 import java.util.Map;

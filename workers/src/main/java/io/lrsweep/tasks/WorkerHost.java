@@ -6,7 +6,9 @@ import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.worker.Worker;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every lrsweep worker against a Conductor server. At most {@code parallel} compute-bound
- * stages run at once in this process; each task type polls with that many threads.
+ * Runs every lrsweep worker against a Conductor server. At most {@code compute.slots()}
+ * compute-bound stages run at once in this process; each compute-bound task type polls with that
+ * many threads, each light one with one.
  */
 public final class WorkerHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHost.class);
@@ -35,39 +38,38 @@ public final class WorkerHost implements AutoCloseable {
     private boolean ownsMetrics;
 
     /** A host whose metrics are kept in memory (not served; see the other constructor). */
-    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults) {
-        this(apiUrl, store, parallel, domain, faults, new WorkerMetrics(WorkerIdentity.of(domain)));
+    public WorkerHost(String apiUrl, ArtifactStore store, ComputeContext context, String domain, FaultSwitch faults) {
+        this(apiUrl, store, context, domain, faults, new WorkerMetrics(WorkerIdentity.of(domain)));
         this.ownsMetrics = true;
     }
 
     /**
-     * @param apiUrl Conductor's API base, e.g. {@code http://127.0.0.1:8080/api}
-     * @param domain task domain to poll (null or empty for none)
+     * @param apiUrl  Conductor's API base, e.g. {@code http://127.0.0.1:8080/api}
+     * @param context what the stages compute with; its slots bound the compute-bound stages at once
+     * @param domain  task domain to poll (null or empty for none)
      * @param metrics where the workers report stages, training and the Conductor client's polls
      */
-    public WorkerHost(String apiUrl, ArtifactStore store, int parallel, String domain, FaultSwitch faults,
+    public WorkerHost(String apiUrl, ArtifactStore store, ComputeContext context, String domain, FaultSwitch faults,
                       WorkerMetrics metrics) {
-        if (parallel < 1) {
-            throw new IllegalArgumentException("parallel must be at least 1: " + parallel);
-        }
         this.metrics = metrics;
         this.client = new ConductorClient(apiUrl);
         TaskClient taskClient = new TaskClient(client);
-        this.parallel = parallel;
+        this.parallel = context.slots();
         this.compute = new Semaphore(parallel, true);
         metrics.computeSlots(parallel, this::stagesInFlight);
         Shared shared = new Shared(taskClient, compute, faults, counters, metrics);
-        List<Worker> workers = StageWorkers.all(store, shared);
-        metrics.conductorClient().register(workers.stream().map(Worker::getTaskDefName).toList());
+        TaskStages stages = new TaskStages(store, context);
+        List<Worker> workers = new ArrayList<>();
         Map<String, Integer> threads = new HashMap<>();
         Map<String, String> domains = new HashMap<>();
-        for (Worker w : workers) {
-            boolean light = w.getTaskDefName().equals(StageWorkers.PLAN) || w.getTaskDefName().equals(StageWorkers.REPORT);
-            threads.put(w.getTaskDefName(), light ? 1 : parallel);
+        for (TaskType type : TaskType.values()) {
+            workers.add(new StageWorker(type, stages, shared));
+            threads.put(type.taskName(), type.computeBound() ? parallel : 1);
             if (domain != null && !domain.isBlank()) {
-                domains.put(w.getTaskDefName(), domain);
+                domains.put(type.taskName(), domain);
             }
         }
+        metrics.conductorClient().register(workers.stream().map(Worker::getTaskDefName).toList());
         TaskRunnerConfigurer.Builder builder = metrics.conductorClient().attachTo(
                 new TaskRunnerConfigurer.Builder(taskClient, workers)
                         .withTaskThreadCount(threads)

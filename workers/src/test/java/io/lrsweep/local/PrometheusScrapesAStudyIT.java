@@ -15,6 +15,7 @@ import io.lrsweep.monitoring.PrometheusInstallation;
 import io.lrsweep.monitoring.RuleFile;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
@@ -93,7 +94,8 @@ class PrometheusScrapesAStudyIT {
         endpoint = MetricsEndpoint.start(metrics, "127.0.0.1", 0);
         announced = new ScrapeTargets(home).announce(endpoint.port()).orElseThrow();
         awaitTargetUp(LocalPrometheus.WORKER_JOB);
-        workers = new WorkerHost(conductorApi.apiUrl(), new FileSystemArtifactStore(home.resolve("store")), 2, null,
+        workers = new WorkerHost(conductorApi.apiUrl(), new FileSystemArtifactStore(home.resolve("store")),
+                ComputeContext.of("cpu", 2, home.resolve("datasets")), null,
                 new FaultSwitch(), metrics).start();
 
         started = Instant.now();

@@ -3,7 +3,8 @@ package io.lrsweep.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lrsweep.stages.BranchResults;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.Features;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ class StudyAggregationTest {
         double[] single = new double[16];
         java.util.Arrays.fill(single, 0.5);
         single[0] = 0.5 + conc * 0.4;
-        return new BranchResults.Point(name, flr, k, 0.1, 0.99, 0.5, testAccuracy, single, single.clone(), conc, null);
+        return new BranchResults.Point(name, flr, k, 0.1, 0.99, 0.5, testAccuracy,
+                new Features.SingleFeatures(single, single.clone(), conc));
     }
 
     /** A branch with the given pre-train accuracy, FT accuracy offset, test barrier and convergence. */

@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lrsweep.DebianFashionMnist;
 import io.lrsweep.TinyImageStudy;
-import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.setup.StageSink;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.Features;
 import io.lrsweep.study.InvalidStudyException;
+import io.lrsweep.study.StudyPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +26,27 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageStagesTest {
     @TempDir
     Path root;
+    private ComputeContext compute;
+
+    @BeforeEach
+    void context() {
+        compute = ComputeContext.cpu(root.resolve("datasets"));
+    }
 
     @BeforeAll
     static void fashionMnistIsInstalled() {
         DebianFashionMnist.require();
     }
 
-    private static void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
-        new PretrainStage(store).run(id, plr, 0, false, StageProgress.NONE);
+    private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
+        new PretrainStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
         for (double flr : List.of(1e-3, 1e-2)) {
-            new FinetuneStage(store).run(id, plr, 0, flr, false, StageProgress.NONE);
+            new FinetuneStage(store, compute).run(id, plr, 0, flr, false, StageProgress.NONE);
         }
         for (int k : List.of(1, 2)) {
-            new AverageStage(store).run(id, plr, 0, k, false, StageProgress.NONE);
+            new AverageStage(store, compute).run(id, plr, 0, k, false, StageProgress.NONE);
         }
-        new AnalyzeStage(store).run(id, plr, 0, false, StageProgress.NONE);
+        new AnalyzeStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
     }
 
     @Test
@@ -46,17 +57,17 @@ class ImageStagesTest {
         runBranch(store, "img", 0.3);
         BranchResults r = AnalyzeStage.load(store, "img", 1e-3, 0);
         assertThat(r.recentTestAccuracy()).isBetween(0.0, 1.0);
-        assertThat(r.pretrain().bandAccuracy()).containsOnlyKeys("background", "low", "mid", "high");
+        assertThat(((Features.Bands) r.pretrain().features()).accuracy()).containsOnlyKeys("background", "low", "mid", "high");
         assertThat(r.geometry()).hasSize(3).allSatisfy(g -> {
             assertThat(g.trainErrorCurve()).hasSize(21);
             assertThat(g.angle()).isBetween(0.0, Math.PI);
         });
         assertThat(r.average()).extracting(BranchResults.Point::k).containsExactly(1, 2);
         // Every stage is cached on a second run: no training step is taken.
-        long steps = ProjectedSgd.STEPS_TAKEN.get();
+        long steps = compute.stepsTaken();
         runBranch(store, "img", 1e-3);
-        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isEqualTo(steps);
-        new ReportStage(store).run("img", false, StageProgress.NONE);
+        assertThat(compute.stepsTaken()).isEqualTo(steps);
+        new ReportStage(store, compute).run("img", false, StageProgress.NONE);
         Path report = store.pathOf("studies/img/report/index.html").getParent();
         assertThat(report.resolve("results.csv")).content().contains("band_low_test_accuracy");
         assertThat(report.resolve("figures/features-bands.png")).exists();
@@ -67,7 +78,7 @@ class ImageStagesTest {
         Map<String, Object> longer = Map.of("pretrainEpochs", 4, "recentEpochs", 2);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("straight"));
         new PlanStage(straight).run(TinyImageStudy.input("r", longer), "wf", false);
-        new PretrainStage(straight).run("r", 1e-3, 0, false, StageProgress.NONE);
+        new PretrainStage(straight, compute).run("r", 1e-3, 0, false, StageProgress.NONE);
 
         FileSystemArtifactStore interrupted = new FileSystemArtifactStore(root.resolve("interrupted"));
         new PlanStage(interrupted).run(TinyImageStudy.input("r", longer), "wf", false);
@@ -88,14 +99,14 @@ class ImageStagesTest {
                 };
             }
         };
-        assertThatThrownBy(() -> new PretrainStage(interrupted).run("r", 1e-3, 0, false, dies))
+        assertThatThrownBy(() -> new PretrainStage(interrupted, compute).run("r", 1e-3, 0, false, dies))
                 .hasMessageContaining("killed");
         String dir = StudyLayout.pretrain("r", 1e-3, 0);
-        assertThat(interrupted.exists(dir + "/" + ResumableTraining.RESUME)).isTrue();
-        long before = ProjectedSgd.STEPS_TAKEN.get();
-        new PretrainStage(interrupted).run("r", 1e-3, 0, false, StageProgress.NONE);
+        assertThat(interrupted.exists(dir + "/" + StageSink.RESUME)).isTrue();
+        long before = compute.stepsTaken();
+        new PretrainStage(interrupted, compute).run("r", 1e-3, 0, false, StageProgress.NONE);
         // 4 + 2 − 1 = 5 epochs of 4 batches; the restart repeats only epochs 3..5.
-        assertThat(ProjectedSgd.STEPS_TAKEN.get() - before).isEqualTo(3 * 4);
+        assertThat(compute.stepsTaken() - before).isEqualTo(3 * 4);
         for (String name : List.of("epoch-0004.ckpt", "epoch-0005.ckpt", "curve.json")) {
             assertThat(Files.readAllBytes(interrupted.pathOf(dir + "/" + name)))
                     .as(name).isEqualTo(Files.readAllBytes(straight.pathOf(dir + "/" + name)));
@@ -119,9 +130,9 @@ class ImageStagesTest {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         for (String preset : List.of("cifar10-si-resnet18-paper", "cifar10-si-convnet-paper",
                 "cifar100-si-convnet-paper", "cifar100-si-resnet18-paper", "cifar10-resnet18-practical")) {
-            StageOutcome plan = new PlanStage(store).run(Map.of("preset", preset, "studyId", preset), "wf", false);
+            StudyPlan plan = new PlanStage(store).run(Map.of("preset", preset, "studyId", preset), "wf", false);
             int plrs = io.lrsweep.study.Presets.find(preset).orElseThrow().plrs().size();
-            assertThat(plan.outputs()).as(preset).containsEntry("branches", plrs);
+            assertThat(plan.branches()).as(preset).hasSize(plrs);
             assertThat(store.exists(StudyLayout.studyJson(preset))).isTrue();
         }
     }

@@ -6,47 +6,56 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrsweep.TinyStudy;
-import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.science.RegimeThresholds;
+import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.setup.StageSink;
 import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.study.InvalidStudyException;
+import io.lrsweep.study.StudyPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StagesTest {
     @TempDir
     Path root;
+    private ComputeContext compute;
+
+    @BeforeEach
+    void context() {
+        compute = ComputeContext.cpu(root.resolve("datasets"));
+    }
 
     static Map<String, Object> tinyStudy(String id) {
         return TinyStudy.input(id, Map.of("plrs", List.of(1e-3, 0.1), "testSize", 500, "singleFeatureSize", 300));
     }
 
     private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
-        new PretrainStage(store).run(id, plr, 0, false, StageProgress.NONE);
+        new PretrainStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
         for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
-            new FinetuneStage(store).run(id, plr, 0, flr, false, StageProgress.NONE);
+            new FinetuneStage(store, compute).run(id, plr, 0, flr, false, StageProgress.NONE);
         }
         for (int k : List.of(2, 5)) {
-            new AverageStage(store).run(id, plr, 0, k, false, StageProgress.NONE);
+            new AverageStage(store, compute).run(id, plr, 0, k, false, StageProgress.NONE);
         }
-        new AnalyzeStage(store).run(id, plr, 0, false, StageProgress.NONE);
+        new AnalyzeStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
     }
 
     @Test
     void aWholeStudyRunsThroughTheStagesAndWritesTheReport() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
-        StageOutcome plan = new PlanStage(store).run(tinyStudy("t1"), "wf", false);
-        assertThat(plan.outputs()).containsEntry("branches", 2);
-        assertThat((List<?>) plan.outputs().get("dynamicTasks")).hasSize(2);
+        StudyPlan plan = new PlanStage(store).run(tinyStudy("t1"), "wf", false);
+        assertThat(plan.branches()).extracting(StudyPlan.BranchPlan::plr).containsExactly(1e-3, 0.1);
         runBranch(store, "t1", 1e-3);
         runBranch(store, "t1", 0.1);
-        StageOutcome report = new ReportStage(store).run("t1", false, StageProgress.NONE);
+        StageOutcome report = new ReportStage(store, compute).run("t1", false, StageProgress.NONE);
         assertThat(report.cached()).isFalse();
         Path dir = store.pathOf("studies/t1/report/index.html").getParent();
         assertThat(dir.resolve("index.html")).content().contains("Summary").contains("figures/");
@@ -73,7 +82,7 @@ class StagesTest {
             maxBarrier = Math.max(maxBarrier, g.get("barrier_test").asDouble());
         }
         // The reported regime is the classifier's verdict on the row's own numbers.
-        assertThat(row.get("regime").asText()).isEqualTo(io.lrsweep.science.RegimeThresholds.PAPER.classify(
+        assertThat(row.get("regime").asText()).isEqualTo(RegimeThresholds.PAPER.classify(
                 2 * row.get("converged_seeds").asInt() > row.get("seeds").asInt(),
                 row.get("pretrain").get("test_accuracy").asDouble(), maxBarrier).label());
         assertThat(row.get("pretrain").get("test_accuracy").asDouble()).isBetween(0.0, 1.0);
@@ -97,7 +106,7 @@ class StagesTest {
                 .doesNotContain("iter-000001000"));
         Retention.apply(store, window);
         assertThat(store.exists("studies/t1/branches/plr=0.1/seed=0/pretrain/iter-000001000.ckpt")).isTrue();
-        assertThat(new ReportStage(store).run("t1", false, StageProgress.NONE).cached()).isTrue();
+        assertThat(new ReportStage(store, compute).run("t1", false, StageProgress.NONE).cached()).isTrue();
         assertThatThrownBy(() -> Retention.plan(store, "t2-unfinished", false)).hasMessageContaining("no finished report");
     }
 
@@ -105,16 +114,16 @@ class StagesTest {
     void aFinishedStageIsFoundCachedWithoutTrainingAndForceRecomputes() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t2"), "wf", false);
-        StageOutcome first = new PretrainStage(store).run("t2", 1e-3, 0, false, StageProgress.NONE);
+        StageOutcome first = new PretrainStage(store, compute).run("t2", 1e-3, 0, false, StageProgress.NONE);
         assertThat(first.cached()).isFalse();
-        long steps = ProjectedSgd.STEPS_TAKEN.get();
-        StageOutcome again = new PretrainStage(store).run("t2", 1e-3, 0, false, StageProgress.NONE);
+        long steps = compute.stepsTaken();
+        StageOutcome again = new PretrainStage(store, compute).run("t2", 1e-3, 0, false, StageProgress.NONE);
         assertThat(again.cached()).isTrue();
         assertThat(again.outputs().get("fingerprint")).isEqualTo(first.outputs().get("fingerprint"));
-        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isEqualTo(steps);
-        StageOutcome forced = new PretrainStage(store).run("t2", 1e-3, 0, true, StageProgress.NONE);
+        assertThat(compute.stepsTaken()).isEqualTo(steps);
+        StageOutcome forced = new PretrainStage(store, compute).run("t2", 1e-3, 0, true, StageProgress.NONE);
         assertThat(forced.cached()).isFalse();
-        assertThat(ProjectedSgd.STEPS_TAKEN.get()).isGreaterThanOrEqualTo(steps + 1000);
+        assertThat(compute.stepsTaken()).isGreaterThanOrEqualTo(steps + 1000);
     }
 
     @Test
@@ -125,12 +134,12 @@ class StagesTest {
         ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 3000);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
         new PlanStage(straight).run(study, "wf", false);
-        new PretrainStage(straight).run("t3", 1e-3, 0, false, StageProgress.NONE);
+        new PretrainStage(straight, compute).run("t3", 1e-3, 0, false, StageProgress.NONE);
 
         FileSystemArtifactStore crashing = new FileSystemArtifactStore(root.resolve("b"));
         new PlanStage(crashing).run(study, "wf", false);
         AtomicInteger lines = new AtomicInteger();
-        assertThatThrownBy(() -> new PretrainStage(crashing).run("t3", 1e-3, 0, false, line -> {
+        assertThatThrownBy(() -> new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, line -> {
             if (lines.incrementAndGet() == 6) {
                 throw new IllegalStateException("worker killed");
             }
@@ -138,7 +147,7 @@ class StagesTest {
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/MANIFEST.json")).isFalse();
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isTrue();
         List<String> log = new java.util.ArrayList<>();
-        new PretrainStage(crashing).run("t3", 1e-3, 0, false, log::add);
+        new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, log::add);
         assertThat(log.get(0)).startsWith("resuming from iteration");
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isFalse();
         for (String key : straight.list("studies/t3/branches")) {
@@ -154,8 +163,8 @@ class StagesTest {
         new PlanStage(store).run(tinyStudy("t6"), "wf", false);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var a = pool.submit(() -> new PretrainStage(store).run("t6", 1e-3, 0, false, StageProgress.NONE));
-            var b = pool.submit(() -> new PretrainStage(store).run("t6", 1e-3, 0, false, StageProgress.NONE));
+            var a = pool.submit(() -> new PretrainStage(store, compute).run("t6", 1e-3, 0, false, StageProgress.NONE));
+            var b = pool.submit(() -> new PretrainStage(store, compute).run("t6", 1e-3, 0, false, StageProgress.NONE));
             assertThat(a.get().outputs().get("fingerprint")).isEqualTo(b.get().outputs().get("fingerprint"));
         } finally {
             pool.shutdown();
@@ -165,31 +174,31 @@ class StagesTest {
         for (var o : manifest.objects()) {
             dir.readVerified(manifest, o.key().substring(dir.prefix().length() + 1));
         }
-        assertThat(new FinetuneStage(store).run("t6", 1e-3, 0, 1e-4, false, StageProgress.NONE).cached()).isFalse();
+        assertThat(new FinetuneStage(store, compute).run("t6", 1e-3, 0, 1e-4, false, StageProgress.NONE).cached()).isFalse();
     }
 
     @Test
     void aCorruptedUpstreamCheckpointIsReportedWithItsKeyAndRecomputedByTheStageThatNeedsIt() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t4"), "wf", false);
-        new PretrainStage(store).run("t4", 1e-3, 0, false, StageProgress.NONE);
+        new PretrainStage(store, compute).run("t4", 1e-3, 0, false, StageProgress.NONE);
         Path ckpt = store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000001000.ckpt");
         byte[] original = Files.readAllBytes(ckpt);
         byte[] b = original.clone();
         b[b.length / 2] ^= 1;
         Files.write(ckpt, b);
         List<String> log = new java.util.ArrayList<>();
-        long steps = ProjectedSgd.STEPS_TAKEN.get();
-        StageOutcome ft = new FinetuneStage(store).run("t4", 1e-3, 0, 1e-4, false, log::add);
+        long steps = compute.stepsTaken();
+        StageOutcome ft = new FinetuneStage(store, compute).run("t4", 1e-3, 0, 1e-4, false, log::add);
         assertThat(ft.cached()).isFalse();
         assertThat(log.get(0)).contains("iter-000001000.ckpt").contains("is corrupt").contains("recomputing pretrain");
         assertThat(Files.readAllBytes(ckpt)).as("the recomputed checkpoint is the original").containsExactly(original);
-        assertThat(ProjectedSgd.STEPS_TAKEN.get() - steps).isGreaterThanOrEqualTo(1000 + 300);
+        assertThat(compute.stepsTaken() - steps).isGreaterThanOrEqualTo(1000 + 300);
 
         // A lost object (deleted window checkpoint) is recomputed the same way.
         Files.delete(store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000000900.ckpt"));
         log.clear();
-        assertThat(new AverageStage(store).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
+        assertThat(new AverageStage(store, compute).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
         assertThat(log.get(0)).contains("iter-000000900.ckpt").contains("missing");
     }
 
@@ -198,11 +207,11 @@ class StagesTest {
     void stagesRefuseValuesOutsideTheStudyGrid() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t5"), "wf", false);
-        assertThatThrownBy(() -> new PretrainStage(store).run("t5", 0.5, 0, false, StageProgress.NONE))
+        assertThatThrownBy(() -> new PretrainStage(store, compute).run("t5", 0.5, 0, false, StageProgress.NONE))
                 .isInstanceOf(InvalidStudyException.class).hasMessageStartingWith("plr:");
-        assertThatThrownBy(() -> new PretrainStage(store).run("t5", 1e-3, 3, false, StageProgress.NONE))
+        assertThatThrownBy(() -> new PretrainStage(store, compute).run("t5", 1e-3, 3, false, StageProgress.NONE))
                 .hasMessageStartingWith("seed:");
-        assertThatThrownBy(() -> new PretrainStage(store).run("nope", 1e-3, 0, false, StageProgress.NONE))
+        assertThatThrownBy(() -> new PretrainStage(store, compute).run("nope", 1e-3, 0, false, StageProgress.NONE))
                 .hasMessageStartingWith("studyId: no study 'nope'");
         Map<String, Object> changed = tinyStudy("t5");
         ((Map<String, Object>) changed.get("overrides")).put("seeds", 2);

@@ -55,7 +55,7 @@ class StudyResolverTest {
             StudyConfig c = Presets.find(name).orElseThrow();
             assertThat(List.<Object>of(c.dataset(), c.model(), c.width(), c.geometryFlrLow(), c.geometryFlrHigh()))
                     .as(name).isEqualTo(e);
-            assertThat(c.isImage()).isTrue();
+            assertThat(c.kind()).isEqualTo(SetupKind.IMAGE);
             assertThat(c.plrs()).hasSize(25).startsWith(1e-5).endsWith(1e-1);
             assertThat(c.pretrainEpochs()).isEqualTo(200);
             assertThat(c.finetuneEpochs()).isEqualTo(200);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lrsweep.TinyStudy;
 import io.lrsweep.local.LocalConductor;
-import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.ArtifactStores;
@@ -40,6 +40,7 @@ class ConductorStudyIT {
     private ConductorApi api;
     private S3ProxyServer s3;
     private final Map<String, WorkerHost> workers = new HashMap<>();
+    private final Map<String, ComputeContext> contexts = new HashMap<>();
     private final Map<String, ArtifactStore> stores = new HashMap<>();
     private final FaultSwitch faults = new FaultSwitch();
 
@@ -59,13 +60,16 @@ class ConductorStudyIT {
         stores.put("fs", new FileSystemArtifactStore(home.resolve("store")));
         stores.put("s3", ArtifactStores.open("s3://lrsweep-it/studies-prefix", s3.env()));
         for (var e : stores.entrySet()) {
-            workers.put(e.getKey(), new WorkerHost(api.apiUrl(), e.getValue(), 1, e.getKey(), faults).start());
+            ComputeContext context = ComputeContext.cpu(home.resolve("datasets"));
+            contexts.put(e.getKey(), context);
+            workers.put(e.getKey(), new WorkerHost(api.apiUrl(), e.getValue(), context, e.getKey(), faults).start());
         }
     }
 
     @AfterAll
     void stop() throws Exception {
         workers.values().forEach(WorkerHost::close);
+        contexts.values().forEach(ComputeContext::close);
         if (conductor != null) {
             conductor.down(System.out);
         }
@@ -167,14 +171,14 @@ class ConductorStudyIT {
         }
         assertThat(unfinishedPretrains + unfinishedFinetunes).as("the failed branch had finished its training")
                 .isLessThanOrEqualTo(4);
-        long trainingSteps = ProjectedSgd.STEPS_TAKEN.get();
+        long trainingSteps = contexts.get(kind).stepsTaken();
         long pretrainRuns = host.counters().get("pretrain", "completed");
         long finetuneRuns = host.counters().get("finetune", "completed");
 
         String how = api.retry(id);
         StudyProgress resumed = await(id);
         assertThat(resumed.status()).as(resumed.reason()).isEqualTo("COMPLETED");
-        assertThat(ProjectedSgd.STEPS_TAKEN.get() - trainingSteps)
+        assertThat(contexts.get(kind).stepsTaken() - trainingSteps)
                 .as("SGD steps on resume: only the stages that had not finished")
                 .isEqualTo(600L * unfinishedPretrains + 200L * unfinishedFinetunes);
         assertThat(host.counters().get("pretrain", "completed") - pretrainRuns).isEqualTo(unfinishedPretrains);

@@ -11,10 +11,12 @@ import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
@@ -35,20 +37,26 @@ class StageWorkerMetricsTest {
     private final FaultSwitch faults = new FaultSwitch();
     private ConductorClient client;
     private Map<String, Worker> workers;
+    private ComputeContext compute;
 
     @BeforeEach
     void workers() throws Exception {
         client = new ConductorClient("http://127.0.0.1:1/api");
         var shared = new WorkerHost.Shared(new TaskClient(client), new Semaphore(1), faults, new StageCounters(),
                 metrics);
-        workers = StageWorkers.all(new FileSystemArtifactStore(root), shared).stream()
-                .collect(Collectors.toMap(Worker::getTaskDefName, Function.identity()));
+        compute = ComputeContext.cpu(root.resolve("datasets"));
+        TaskStages stages = new TaskStages(new FileSystemArtifactStore(root), compute);
+        workers = new HashMap<>();
+        for (TaskType type : TaskType.values()) {
+            workers.put(type.taskName(), new StageWorker(type, stages, shared));
+        }
     }
 
     @AfterEach
     void close() {
         client.shutdown();
         metrics.close();
+        compute.close();
     }
 
     private TaskResult execute(String type, Map<String, Object> input, int retryCount) {

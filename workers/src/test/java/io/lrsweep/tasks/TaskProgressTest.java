@@ -7,9 +7,9 @@ import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.science.TrainingListener;
+import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.AnalyzeStage;
 import io.lrsweep.stages.AverageStage;
-import io.lrsweep.stages.BranchResults;
 import io.lrsweep.stages.FinetuneStage;
 import io.lrsweep.stages.PlanStage;
 import io.lrsweep.stages.PretrainStage;
@@ -17,6 +17,7 @@ import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.stages.TrainingRun;
 import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.study.BranchResults;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +34,12 @@ class TaskProgressTest {
     Path root;
     private final WorkerMetrics metrics = new WorkerMetrics(new WorkerIdentity("w", "none", "none"));
 
+    private final ComputeContext compute = ComputeContext.cpu(Path.of("unused-datasets"));
+
     @AfterEach
     void close() {
         metrics.close();
+        compute.close();
     }
 
     /** A TaskProgress whose training listener also keeps a scrape taken at the first epoch, while the run is in flight. */
@@ -83,7 +87,7 @@ class TaskProgressTest {
         List<String> log = new ArrayList<>();
         StageOutcome outcome;
         try (TaskProgress progress = new TaskProgress(log::add, metrics)) {
-            outcome = new PretrainStage(store).run("m1", 1e-3, 0, false, recording(progress, during));
+            outcome = new PretrainStage(store, compute).run("m1", 1e-3, 0, false, recording(progress, during));
         }
         Map<String, String> run = Map.of("study", "m1", "stage", "pretrain", "plr", "0.001", "flr", "none", "seed",
                 "0");
@@ -120,16 +124,16 @@ class TaskProgressTest {
     void aFinishedAnalysisExportsItsBarriersAnglesAndAccuracies() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(TinyStudy.input("m1", Map.of("plrs", List.of(1e-3))), "wf", false);
-        new PretrainStage(store).run("m1", 1e-3, 0, false, StageProgress.NONE);
+        new PretrainStage(store, compute).run("m1", 1e-3, 0, false, StageProgress.NONE);
         for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
-            new FinetuneStage(store).run("m1", 1e-3, 0, flr, false, StageProgress.NONE);
+            new FinetuneStage(store, compute).run("m1", 1e-3, 0, flr, false, StageProgress.NONE);
         }
         for (int k : List.of(2, 5)) {
-            new AverageStage(store).run("m1", 1e-3, 0, k, false, StageProgress.NONE);
+            new AverageStage(store, compute).run("m1", 1e-3, 0, k, false, StageProgress.NONE);
         }
         try (TaskProgress progress = new TaskProgress(line -> {
         }, metrics)) {
-            new AnalyzeStage(store).run("m1", 1e-3, 0, false, progress);
+            new AnalyzeStage(store, compute).run("m1", 1e-3, 0, false, progress);
         }
         BranchResults r = AnalyzeStage.load(store, "m1", 1e-3, 0);
         Exposition scrape = Exposition.parse(metrics.scrape());

@@ -7,13 +7,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.science.SeededRandom;
 import io.lrsweep.science.TrainingListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
@@ -22,14 +20,9 @@ import java.util.function.ToDoubleFunction;
  * batches gathered on the device, BN in train mode, cross-entropy, an SGD step (projected to the
  * sphere for SI models) and gradients zeroed. Loss and accuracy are summed on the device and read
  * once per epoch. After every epoch the state goes to {@code onEpochEnd} (the caller checkpoints).
+ * DJL's gradient collector is global to the process: callers run one training at a time.
  */
 public final class ImageTraining {
-    /**
-     * DJL's gradient collector is global to the process, and two trainings would only fight for
-     * the cores: image computations of one process run one at a time.
-     */
-    public static final ReentrantLock DEVICE = new ReentrantLock(true);
-
     private ImageTraining() {
     }
 
@@ -50,65 +43,59 @@ public final class ImageTraining {
             throw new IllegalArgumentException("train set of " + train.count() + " is smaller than one batch of "
                     + schedule.batchSize());
         }
-        DEVICE.lock();
-        try {
-            Torch.gradientsOff();
-            net.load(start.network());
-            List<Network.NamedTensor> trained = net.tensors().stream().filter(t -> t.role().trained()).toList();
-            NDManager m = net.manager();
-            List<NDArray> velocity = schedule.usesMomentum() ? velocity(m, trained, start.velocity()) : null;
-            Engine engine = Torch.engine();
-            double[] loss = start.epochLoss();
-            double[] accuracy = start.epochAccuracy();
-            double[] tested = start.epochTestAccuracy();
-            ImageTrainingState state = start;
-            for (int epoch = start.epoch(); epoch < schedule.epochs(); epoch++) {
-                int[] order = SeededRandom.derive(orderSeed, "order", epoch).permutation(train.count());
-                long[] index = new long[order.length];
-                for (int i = 0; i < order.length; i++) {
-                    index[i] = order[i];
-                }
-                try (NDManager epochScope = m.newSubManager()) {
-                    NDArray permutation = epochScope.create(index);
-                    NDArray lossSum = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT64);
-                    NDArray correct = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);
-                    for (int b = 0; b < perEpoch; b++) {
-                        long stepStart = System.nanoTime();
-                        try (NDScope scope = new NDScope()) {
-                            NDArray idx = permutation.get(new NDIndex("{}:{}", b * (long) schedule.batchSize(),
-                                    (b + 1) * (long) schedule.batchSize()));
-                            NDArray[] batch = train.batch(idx);
-                            NDArray logits;
-                            NDArray batchLoss;
-                            try (GradientCollector collector = engine.newGradientCollector()) {
-                                logits = net.forward(batch[0], BnMode.TRAIN);
-                                batchLoss = CrossEntropy.mean(logits, batch[1]);
-                                collector.backward(batchLoss);
-                            }
-                            step(net, trained, velocity, schedule);
-                            lossSum.addi(batchLoss.toType(DataType.FLOAT64, false));
-                            correct.addi(CrossEntropy.correct(logits, batch[1]));
-                            scope.suppressNotUsedWarning();
-                        }
-                        ProjectedSgd.STEPS_TAKEN.incrementAndGet();
-                        listener.onStep((long) epoch * perEpoch + b + 1, schedule.batchSize(),
-                                System.nanoTime() - stepStart);
-                    }
-                    double meanLoss = lossSum.getDouble() / perEpoch;
-                    double meanAccuracy = (double) correct.getLong() / ((long) perEpoch * schedule.batchSize());
-                    loss = append(loss, meanLoss);
-                    accuracy = append(accuracy, meanAccuracy);
-                    tested = append(tested, epoch >= probe.fromEpoch() ? probe.measure().applyAsDouble(net) : Double.NaN);
-                    listener.onEpoch(epoch, (long) (epoch + 1) * perEpoch, meanLoss, meanAccuracy);
-                }
-                state = new ImageTrainingState(epoch + 1, net.snapshot(),
-                        velocity == null ? null : velocitySnapshot(trained, velocity), loss, accuracy, tested);
-                onEpochEnd.accept(state);
+        Torch.gradientsOff();
+        net.load(start.network());
+        List<Network.NamedTensor> trained = net.tensors().stream().filter(t -> t.role().trained()).toList();
+        NDManager m = net.manager();
+        List<NDArray> velocity = schedule.usesMomentum() ? velocity(m, trained, start.velocity()) : null;
+        Engine engine = Torch.engine();
+        double[] loss = start.epochLoss();
+        double[] accuracy = start.epochAccuracy();
+        double[] tested = start.epochTestAccuracy();
+        ImageTrainingState state = start;
+        for (int epoch = start.epoch(); epoch < schedule.epochs(); epoch++) {
+            int[] order = SeededRandom.derive(orderSeed, "order", epoch).permutation(train.count());
+            long[] index = new long[order.length];
+            for (int i = 0; i < order.length; i++) {
+                index[i] = order[i];
             }
-            return state;
-        } finally {
-            DEVICE.unlock();
+            try (NDManager epochScope = m.newSubManager()) {
+                NDArray permutation = epochScope.create(index);
+                NDArray lossSum = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT64);
+                NDArray correct = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);
+                for (int b = 0; b < perEpoch; b++) {
+                    long stepStart = System.nanoTime();
+                    try (NDScope scope = new NDScope()) {
+                        NDArray idx = permutation.get(new NDIndex("{}:{}", b * (long) schedule.batchSize(),
+                                (b + 1) * (long) schedule.batchSize()));
+                        NDArray[] batch = train.batch(idx);
+                        NDArray logits;
+                        NDArray batchLoss;
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            logits = net.forward(batch[0], BnMode.TRAIN);
+                            batchLoss = CrossEntropy.mean(logits, batch[1]);
+                            collector.backward(batchLoss);
+                        }
+                        step(net, trained, velocity, schedule);
+                        lossSum.addi(batchLoss.toType(DataType.FLOAT64, false));
+                        correct.addi(CrossEntropy.correct(logits, batch[1]));
+                        scope.suppressNotUsedWarning();
+                    }
+                    listener.onStep((long) epoch * perEpoch + b + 1, schedule.batchSize(),
+                            System.nanoTime() - stepStart);
+                }
+                double meanLoss = lossSum.getDouble() / perEpoch;
+                double meanAccuracy = (double) correct.getLong() / ((long) perEpoch * schedule.batchSize());
+                loss = append(loss, meanLoss);
+                accuracy = append(accuracy, meanAccuracy);
+                tested = append(tested, epoch >= probe.fromEpoch() ? probe.measure().applyAsDouble(net) : Double.NaN);
+                listener.onEpoch(epoch, (long) (epoch + 1) * perEpoch, meanLoss, meanAccuracy);
+            }
+            state = new ImageTrainingState(epoch + 1, net.snapshot(),
+                    velocity == null ? null : velocitySnapshot(trained, velocity), loss, accuracy, tested);
+            onEpochEnd.accept(state);
         }
+        return state;
     }
 
     /** One SGD step (PyTorch's convention for momentum and weight decay), then projection; zeroes gradients. */

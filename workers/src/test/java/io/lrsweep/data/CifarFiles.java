@@ -1,4 +1,4 @@
-package io.lrsweep.science.images;
+package io.lrsweep.data;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,4 @@
-package io.lrsweep.stages;
-
-import io.lrsweep.study.InvalidStudyException;
-import io.lrsweep.study.StudyConfig;
+package io.lrsweep.study;
 
 /** One (PLR, seed) branch of a study, checked against the study's grid. */
 public record Branch(StudyConfig config, double plr, int seed) {
@@ -20,15 +17,6 @@ public record Branch(StudyConfig config, double plr, int seed) {
 
     public int dataSeed() {
         return config.dataSeedOf(seed);
-    }
-
-    public SyntheticData data() {
-        return SyntheticData.of(config, dataSeed());
-    }
-
-    /** Iterations of the window checkpoints, oldest first; the last one is the pre-trained point. */
-    public long windowIteration(int indexFromEnd) {
-        return config.pretrainIterations() - (long) indexFromEnd * config.checkpointEvery();
     }
 
     public void requireFlr(double flr) {

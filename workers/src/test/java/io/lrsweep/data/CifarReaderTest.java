@@ -1,8 +1,10 @@
-package io.lrsweep.science.images;
+package io.lrsweep.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageSplit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
-package io.lrsweep.stages;
+package io.lrsweep.data;
 
-import io.lrsweep.science.images.CifarReader;
-import io.lrsweep.science.images.FashionMnistReader;
 import io.lrsweep.science.images.ImageSplit;
 import io.lrsweep.storage.DatasetCache;
 import io.lrsweep.storage.Sha256;
@@ -13,12 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A study's image data set by name and source, read once per process.
+ * Reads a study's image data set by catalogue entry and source, once per instance.
  *
  * <p>Sources: none (Fashion-MNIST from Debian's package; CIFAR from the official archive in the
  * cache directory, downloaded from the CIFAR site when missing), a local directory or
@@ -27,21 +24,7 @@ import java.util.Map;
  * {@code s3://} location in {@code #sha256=HEX}) to give the expected checksum.
  */
 public final class ImageData {
-    /** The data set names a study may use. */
-    public static final List<String> NAMES = List.of("cifar10", "cifar100", "fashion-mnist");
-
-    /** An official CIFAR archive: its URL and the MD5 published on the CIFAR page. */
-    public record OfficialArchive(CifarReader reader, String fileName, URI url, String md5) {
-    }
-
-    public static final OfficialArchive CIFAR10 = new OfficialArchive(CifarReader.CIFAR10, "cifar-10-binary.tar.gz",
-            URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"), "c32a1d4ab5d03f1284b67883e8d87530");
-    public static final OfficialArchive CIFAR100 = new OfficialArchive(CifarReader.CIFAR100, "cifar-100-binary.tar.gz",
-            URI.create("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"), "03b5dce01913d631647c71ecec9e9cb8");
-
-    private static final ImageData PROCESS = new ImageData(defaultCacheDir(System.getenv()), System.getenv());
-
-    private record Key(String dataset, String source) {
+    private record Key(DataSet dataset, String source) {
     }
 
     private final Path cacheDir;
@@ -60,58 +43,54 @@ public final class ImageData {
         this.download = new ArchiveDownload(client);
     }
 
-    /** The data set of this process, read on first use; {@code source} may be null. */
-    public static ImageSplit of(String dataset, String source) throws IOException {
-        return PROCESS.load(dataset, source);
-    }
-
-    /** {@code <LRSWEEP_HOME or ~/.lrsweep>/datasets}: where archives are cached. */
-    public static Path defaultCacheDir(Map<String, String> env) {
-        String home = env.get("LRSWEEP_HOME");
-        Path base = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".lrsweep") : Path.of(home);
-        return base.resolve("datasets");
-    }
-
     /** The cache directory of this instance. */
     public Path cacheDir() {
         return cacheDir;
     }
 
+    /** The image data set named {@code id} (see {@link DataSet}) from {@code source}. */
+    public ImageSplit load(String id, String source) throws IOException {
+        DataSet dataset = DataSet.named(id).filter(DataSet::isImage).orElseThrow(() -> new IllegalArgumentException(
+                "unknown data set '" + id + "'; known: " + String.join(", ", DataSet.imageIds())));
+        return load(dataset, source);
+    }
+
     /**
-     * The data set {@code dataset} from {@code source} (null or blank: the default), read once per
-     * instance. Synchronized: concurrent stages wait for the one read instead of each reading.
+     * The image data set {@code dataset} from {@code source} (null or blank: the default), read
+     * once per instance. Synchronized: concurrent stages wait for the one read instead of each
+     * reading.
      */
-    public synchronized ImageSplit load(String dataset, String source) throws IOException {
-        if (!NAMES.contains(dataset)) {
-            throw new IllegalArgumentException("unknown data set '" + dataset + "'; known: " + String.join(", ", NAMES));
-        }
+    public synchronized ImageSplit load(DataSet dataset, String source) throws IOException {
         String src = source == null || source.isBlank() ? null : source.strip();
         Key key = new Key(dataset, src);
         ImageSplit split = loaded.get(key);
         if (split == null) {
-            split = dataset.equals("fashion-mnist") ? fashionMnist(src) : cifar(dataset.equals("cifar10") ? CIFAR10
-                    : CIFAR100, src);
+            split = switch (dataset.files()) {
+                case DataSet.IdxDirectory idx -> idx(dataset, idx, src);
+                case DataSet.CifarArchive archive -> cifar(archive, src);
+                case null -> throw new IllegalArgumentException("data set '" + dataset + "' is generated, not read");
+            };
             loaded.put(key, split);
         }
         return split;
     }
 
-    private static ImageSplit fashionMnist(String src) throws IOException {
+    private static ImageSplit idx(DataSet dataset, DataSet.IdxDirectory idx, String src) throws IOException {
         if (src == null) {
-            if (!Files.isDirectory(FashionMnistReader.DEBIAN_DIR)) {
-                throw new NoSuchFileException(FashionMnistReader.DEBIAN_DIR.toString(), null, "Fashion-MNIST is not"
-                        + " installed: install Debian's package dataset-fashion-mnist, or give a directory of its IDX"
+            if (!Files.isDirectory(idx.defaultDir())) {
+                throw new NoSuchFileException(idx.defaultDir().toString(), null, dataset + " is not installed:"
+                        + " install Debian's package " + idx.debianPackage() + ", or give a directory of its IDX"
                         + " files as the data source");
             }
-            return FashionMnistReader.read(FashionMnistReader.DEBIAN_DIR);
+            return FashionMnistReader.read(idx.defaultDir());
         }
         if (src.startsWith("s3://") || src.startsWith("http://") || src.startsWith("https://")) {
-            throw new IllegalArgumentException("fashion-mnist is read from a local directory of IDX files, not " + src);
+            throw new IllegalArgumentException(dataset + " is read from a local directory of IDX files, not " + src);
         }
         return FashionMnistReader.read(localPath(src));
     }
 
-    private ImageSplit cifar(OfficialArchive official, String src) throws IOException {
+    private ImageSplit cifar(DataSet.CifarArchive official, String src) throws IOException {
         if (src == null) {
             return official.reader().readArchive(cached(official.url(), cacheDir.resolve(official.fileName()),
                     official.md5()));

@@ -1,4 +1,4 @@
-package io.lrsweep.stages;
+package io.lrsweep.data;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
-package io.lrsweep.science.images;
+package io.lrsweep.data;
 
+import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageSplit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads CIFAR-10 and CIFAR-100 in their official binary format, from the unpacked folder or
@@ -120,14 +124,15 @@ public enum CifarReader {
     /** Reads a {@code .tar.gz} stream; {@code archive} names it in errors. */
     public ImageSplit readArchive(InputStream tarGz, String archive) throws IOException {
         Map<String, Batch> found = new LinkedHashMap<>();
-        TarEntries entries = new TarEntries(new GZIPInputStream(new BufferedInputStream(tarGz, 1 << 16), 1 << 16),
-                archive);
-        for (TarEntries.Entry e = entries.next(); e != null; e = entries.next()) {
-            String wanted = batchName(e.name());
-            if (wanted != null) {
-                String source = archive + "!" + e.name();
-                checkSize(source, e.size());
-                found.put(wanted, new Batch(source, entries.body()));
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(
+                new BufferedInputStream(tarGz, 1 << 16), 1 << 16))) {
+            for (TarArchiveEntry e = nextEntry(tar, archive); e != null; e = nextEntry(tar, archive)) {
+                String wanted = e.isFile() ? batchName(e.getName()) : null;
+                if (wanted != null) {
+                    String source = archive + "!" + e.getName();
+                    checkSize(source, e.getSize());
+                    found.put(wanted, new Batch(source, body(tar, source, e.getSize())));
+                }
             }
         }
         for (String name : files()) {
@@ -137,6 +142,28 @@ public enum CifarReader {
             }
         }
         return decode(found);
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String archive) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
+            throw new IOException(archive + ": not a readable .tar.gz (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] body(TarArchiveInputStream tar, String source, long size) throws IOException {
+        byte[] body;
+        try {
+            body = tar.readAllBytes();
+        } catch (IOException e) {
+            throw new IOException(source + ": cut off (" + e.getMessage() + ")", e);
+        }
+        if (body.length != size) {
+            throw new IOException(source + ": " + body.length + " bytes, the archive's header says " + size
+                    + " (the archive is cut off)");
+        }
+        return body;
     }
 
     /** The batch file an archive entry holds, or null for any other entry. */

@@ -1,5 +1,7 @@
-package io.lrsweep.science.images;
+package io.lrsweep.data;
 
+import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageSplit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

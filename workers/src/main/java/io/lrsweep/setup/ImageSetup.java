@@ -1,0 +1,341 @@
+package io.lrsweep.setup;
+
+import io.lrsweep.data.DataCache;
+import io.lrsweep.data.ImageTensors;
+import io.lrsweep.science.Evaluation;
+import io.lrsweep.science.SeededRandom;
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.science.images.BnMode;
+import io.lrsweep.science.images.EpochSchedule;
+import io.lrsweep.science.images.ImageCheckpointFormat;
+import io.lrsweep.science.images.ImageEvaluation;
+import io.lrsweep.science.images.ImageGeometry;
+import io.lrsweep.science.images.ImageTraining;
+import io.lrsweep.science.images.ImageTrainingState;
+import io.lrsweep.science.images.Network;
+import io.lrsweep.science.images.NetworkAverage;
+import io.lrsweep.science.images.NetworkSpec;
+import io.lrsweep.science.images.NetworkState;
+import io.lrsweep.science.images.TensorData;
+import io.lrsweep.study.Branch;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.Features;
+import io.lrsweep.study.StudyConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntPredicate;
+
+/**
+ * Image models on DJL (SI ConvNet, SI and practical ResNet-18) on CIFAR or Fashion-MNIST, counted
+ * in epochs with a checkpoint after each. Pre-training runs {@code pretrainEpochs + K_max − 1}
+ * epochs; the epoch checkpoints from the pre-trained point on are the SWA window. Every
+ * computation holds the data's tensors through a lease and runs alone on the device.
+ */
+final class ImageSetup implements Setup<NetworkState> {
+    /** Batch size of evaluation and BN recomputation passes (no gradients, so larger than training's). */
+    static final int EVAL_BATCH = 500;
+    private final StudyConfig c;
+    private final ComputeContext compute;
+
+    ImageSetup(StudyConfig c, ComputeContext compute) {
+        this.c = c;
+        this.compute = compute;
+    }
+
+    @Override
+    public void describeBranch(Map<String, Object> inputs) {
+        inputs.put("model", c.model());
+        inputs.put("width", c.width());
+        inputs.put("dataset", c.dataset());
+        inputs.put("dataSource", c.dataSource());
+        inputs.put("testSize", c.testSize());
+        inputs.put("momentum", c.momentum());
+        inputs.put("weightDecay", c.weightDecay());
+    }
+
+    @Override
+    public void describePretrain(Map<String, Object> inputs) {
+        inputs.put("epochs", c.pretrainEpochs());
+        inputs.put("window", c.maxK());
+        inputs.put("recentEpochs", c.recentEpochs());
+    }
+
+    @Override
+    public void describeFinetune(Map<String, Object> inputs) {
+        inputs.put("epochs", c.finetuneEpochs());
+    }
+
+    /** The test set's size is already a field of every image stage. */
+    @Override
+    public void describeAnalysis(Map<String, Object> inputs) {
+    }
+
+    @Override
+    public String pretrainedPoint() {
+        return epochCheckpoint(c.pretrainEpochs());
+    }
+
+    /** The {@code k} epoch checkpoints from the pre-trained point on. */
+    @Override
+    public List<String> window(int k) {
+        List<String> names = new ArrayList<>();
+        for (int e = c.pretrainEpochs(); e < c.pretrainEpochs() + k; e++) {
+            names.add(epochCheckpoint(e));
+        }
+        return names;
+    }
+
+    @Override
+    public NetworkState decode(byte[] checkpoint) throws IOException {
+        return ImageCheckpointFormat.decode(checkpoint).state().network();
+    }
+
+    /**
+     * Test accuracy is measured after each of the last {@code recentEpochs} pre-training epochs;
+     * their mean is the pre-training curve's value.
+     */
+    @Override
+    public Trained pretrain(Branch b, StageSink sink) throws IOException {
+        int pretrained = c.pretrainEpochs();
+        int total = pretrained + c.maxK() - 1;
+        long started = System.nanoTime();
+        Run run;
+        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
+            ImageTensors data = lease.tensors();
+            try (Network net = Network.create(spec(data), data.manager(), SeededRandom.derive(b.seed(), "image-init")
+                    .nextLong())) {
+                var probe = new ImageTraining.Probe(pretrained - c.recentEpochs(), n -> test(n, data).accuracy());
+                run = train(sink, net, ImageTrainingState.start(net.snapshot()), data.train(),
+                        SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule(net, b.plr(), total),
+                        probe, epoch -> epoch >= pretrained);
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        ImageTrainingState end = run.end();
+        double[] budgetLoss = Arrays.copyOf(end.epochLoss(), pretrained);
+        double minLoss = Arrays.stream(budgetLoss).min().orElse(Double.POSITIVE_INFINITY);
+        double pointAccuracy = end.epochTestAccuracy()[pretrained - 1];
+        double recent = Arrays.stream(end.epochTestAccuracy(), pretrained - c.recentEpochs(), pretrained).average()
+                .orElse(Double.NaN);
+        double imagesPerSecond = seconds > 0 ? run.steps() * c.batchSize() / seconds : 0.0;
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("epochs", end.epoch());
+        metrics.put("minEpochLoss", minLoss);
+        metrics.put("finalEpochLoss", budgetLoss[pretrained - 1]);
+        metrics.put("finalEpochTrainAccuracy", end.epochAccuracy()[pretrained - 1]);
+        metrics.put("converged", minLoss < c.convergenceLoss());
+        metrics.put("testAccuracy", pointAccuracy);
+        metrics.put("recentTestAccuracy", recent);
+        metrics.put("pretrainedPoint", pretrainedPoint());
+        metrics.put("stepsThisAttempt", run.steps());
+        metrics.put("imagesPerSecond", imagesPerSecond);
+        List<String> kept = new ArrayList<>();
+        for (int e = pretrained; e <= total; e++) {
+            kept.add(epochCheckpoint(e));
+        }
+        return new Trained(null, kept, curve(end), metrics, pointAccuracy, String.format(
+                "test accuracy %.4f (mean of last %d epochs %.4f), min epoch loss %.4g, %.0f images/s", pointAccuracy,
+                c.recentEpochs(), recent, minLoss, imagesPerSecond));
+    }
+
+    @Override
+    public Trained finetune(Branch b, double flr, NetworkState start, StageSink sink) throws IOException {
+        long orderSeed = SeededRandom.derive(b.seed(), "finetune-order", Double.doubleToLongBits(flr)).nextLong();
+        long started = System.nanoTime();
+        ImageTrainingState end;
+        double testAccuracy;
+        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
+            ImageTensors data = lease.tensors();
+            try (Network net = Network.create(spec(data), data.manager(), 0)) {
+                end = train(sink, net, ImageTrainingState.start(start), data.train(), orderSeed,
+                        schedule(net, flr, c.finetuneEpochs()), ImageTraining.Probe.NONE, e -> false).end();
+                testAccuracy = test(net, data).accuracy();
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("flr", flr);
+        metrics.put("epochs", end.epoch());
+        metrics.put("finalEpochLoss", end.epochLoss().length == 0 ? null : end.epochLoss()[end.epochLoss().length - 1]);
+        metrics.put("testAccuracy", testAccuracy);
+        metrics.put("seconds", seconds);
+        return new Trained(ImageCheckpointFormat.encodePoint(end.epoch(), end.network()), List.of(), curve(end),
+                metrics, testAccuracy, String.format("test accuracy %.4f", testAccuracy));
+    }
+
+    /** The mean of the window, then BN statistics recomputed with one pass over the training set. */
+    @Override
+    public Averaged average(Branch b, int k, PointReader<NetworkState> window) throws IOException {
+        NetworkAverage average = new NetworkAverage();
+        for (String name : window(k)) {
+            average.add(window.read(name));
+        }
+        NetworkState mean = average.result();
+        NetworkState swa;
+        double testAccuracy;
+        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
+            ImageTensors data = lease.tensors();
+            try (Network net = Network.create(spec(data), data.manager(), 0)) {
+                net.load(mean);
+                ImageEvaluation.recomputeBatchNorm(net, data.train(), EVAL_BATCH);
+                swa = net.snapshot();
+                testAccuracy = test(net, data).accuracy();
+            }
+        }
+        return new Averaged(ImageCheckpointFormat.encodePoint(c.pretrainEpochs(), swa), testAccuracy,
+                " (BN recomputed)");
+    }
+
+    /**
+     * Train and test accuracy and loss, test accuracy on each Fourier band, and angles and
+     * barriers (21 points, re-projected to rho, BN recomputed at each).
+     */
+    @Override
+    public Measurements<NetworkState> measurements(Branch b) throws IOException {
+        DataCache.Lease lease = lease();
+        Exclusive exclusive = exclusive();
+        ImageTensors data = lease.tensors();
+        Network net;
+        try {
+            net = Network.create(spec(data), data.manager(), 0);
+        } catch (RuntimeException e) {
+            exclusive.close();
+            lease.close();
+            throw e;
+        }
+        return new Measurements<>() {
+            @Override
+            public BranchResults.Point point(String name, Double flr, Integer k, NetworkState point) {
+                net.load(point);
+                Evaluation train = ImageEvaluation.evaluate(net, data.train(), BnMode.EVAL, EVAL_BATCH);
+                Evaluation test = test(net, data);
+                Map<String, Double> bands = new LinkedHashMap<>();
+                for (ImageTensors.Band band : data.bands()) {
+                    bands.put(band.name(), ImageEvaluation.evaluate(net, band.data(), BnMode.EVAL, EVAL_BATCH)
+                            .accuracy());
+                }
+                return new BranchResults.Point(name, flr, k, train.loss(), train.accuracy(), test.loss(),
+                        test.accuracy(), new Features.Bands(bands));
+            }
+
+            @Override
+            public BranchResults.Geometry pair(String pair, NetworkState a, NetworkState w) {
+                ImageGeometry.Segment s = ImageGeometry.measure(net, a, w, data.train(), data.test(), c.batchSize(),
+                        EVAL_BATCH);
+                return new BranchResults.Geometry(pair, s.angle(), s.trainBarrier(), s.testBarrier(),
+                        s.trainErrors(), s.testErrors());
+            }
+
+            @Override
+            public void close() {
+                try (lease; exclusive; net) {
+                    // closes the network, then gives the device and the data back
+                }
+            }
+        };
+    }
+
+    /** The network of the study for its data (input channels and classes from the data set). */
+    private NetworkSpec spec(ImageTensors data) {
+        return new NetworkSpec(NetworkSpec.Architecture.of(c.model()), c.width(), data.channels(), data.classes());
+    }
+
+    private DataCache.Lease lease() throws IOException {
+        return compute.data().lease(new ImageTensors.Key(c.dataSet(), c.dataSource(), c.trainSize(), c.testSize(),
+                compute.device()));
+    }
+
+    /** The device to this computation alone until closed. */
+    private interface Exclusive extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private Exclusive exclusive() {
+        compute.imageCompute().lock();
+        return () -> compute.imageCompute().unlock();
+    }
+
+    /** Training on the sphere with the ELR for SI models; ordinary SGD with {@code rate} otherwise. */
+    private EpochSchedule schedule(Network net, double rate, int epochs) {
+        var arch = net.spec().architecture();
+        return arch.scaleInvariant() ? EpochSchedule.onSphere(epochs, c.batchSize(), rate, arch.rho())
+                : new EpochSchedule(epochs, c.batchSize(), rate, c.momentum(), c.weightDecay(), false);
+    }
+
+    private static Evaluation test(Network net, ImageTensors data) {
+        return ImageEvaluation.evaluate(net, data.test(), BnMode.EVAL, EVAL_BATCH);
+    }
+
+    static String epochCheckpoint(int epoch) {
+        return String.format("epoch-%04d.ckpt", epoch);
+    }
+
+    /** The end of a training run and the steps this attempt took. */
+    private record Run(ImageTrainingState end, long steps) {
+    }
+
+    /**
+     * Trains with a checkpoint after every epoch: {@code resume.ckpt} holds the full state (a
+     * restarted attempt continues from it, losing at most one epoch), and the epochs that
+     * {@code keep} selects (1-based epoch counts) are also written as points.
+     */
+    private Run train(StageSink sink, Network net, ImageTrainingState start, TensorData train, long orderSeed,
+                      EpochSchedule schedule, ImageTraining.Probe probe, IntPredicate keep) throws IOException {
+        Optional<ImageTrainingState> resumed = SavedAttempt.find(sink, data -> {
+            var saved = ImageCheckpointFormat.decode(data);
+            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
+        }, s -> s.epoch() <= schedule.epochs());
+        resumed.ifPresent(s -> sink.log("resuming after epoch " + s.epoch() + " of an earlier attempt"));
+        LongAdder steps = new LongAdder();
+        TrainingListener stage = new TrainingListener() {
+            @Override
+            public void onStep(long iteration, int samples, long nanos) {
+                steps.increment();
+                compute.countStep();
+            }
+
+            @Override
+            public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                sink.log(String.format("epoch %d/%d: train loss %.4f, train accuracy %.4f", epoch + 1,
+                        schedule.epochs(), meanLoss, accuracy));
+            }
+        };
+        try {
+            ImageTrainingState end = ImageTraining.train(net, resumed.orElse(start), train, orderSeed, schedule, probe,
+                    sink.training().andThen(stage), state -> {
+                        try {
+                            if (keep.test(state.epoch())) {
+                                sink.write(epochCheckpoint(state.epoch()),
+                                        ImageCheckpointFormat.encodePoint(state.epoch(), state.network()));
+                            }
+                            if (state.epoch() < schedule.epochs()) {
+                                sink.write(StageSink.RESUME, ImageCheckpointFormat.encode(sink.owner(), state));
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+            return new Run(end, steps.sum());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A curve for JSON, which has no NaN: unmeasured entries become null. */
+    private static Map<String, Object> curve(ImageTrainingState s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("epochLoss", s.epochLoss());
+        out.put("epochAccuracy", s.epochAccuracy());
+        out.put("epochTestAccuracy", Arrays.stream(s.epochTestAccuracy()).mapToObj(v -> Double.isNaN(v) ? null : v)
+                .toList());
+        return out;
+    }
+}

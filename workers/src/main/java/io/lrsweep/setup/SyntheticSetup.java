@@ -1,0 +1,262 @@
+package io.lrsweep.setup;
+
+import io.lrsweep.data.SyntheticData;
+import io.lrsweep.science.AngularDistance;
+import io.lrsweep.science.CheckpointFormat;
+import io.lrsweep.science.Elr;
+import io.lrsweep.science.ErrorBarrier;
+import io.lrsweep.science.Evaluation;
+import io.lrsweep.science.FeatureSparsity;
+import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.science.Samples;
+import io.lrsweep.science.SeededRandom;
+import io.lrsweep.science.SiMlp;
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.science.TrainingState;
+import io.lrsweep.science.WeightAverage;
+import io.lrsweep.science.Weights;
+import io.lrsweep.study.Branch;
+import io.lrsweep.study.BranchResults;
+import io.lrsweep.study.Features;
+import io.lrsweep.study.StudyConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
+
+/**
+ * The synthetic feature-sparsity study: the hand-written SI MLP on the "ticks" data, counted in
+ * iterations, with a checkpoint every {@code checkpointEvery} iterations. The last max-K
+ * checkpoints of pre-training are the SWA window; the last of them is the pre-trained point.
+ */
+final class SyntheticSetup implements Setup<Weights> {
+    private static final String MODEL = "si-mlp";
+    private final StudyConfig c;
+    private final ComputeContext compute;
+
+    SyntheticSetup(StudyConfig c, ComputeContext compute) {
+        this.c = c;
+        this.compute = compute;
+    }
+
+    @Override
+    public void describeBranch(Map<String, Object> inputs) {
+        inputs.put("model", MODEL);
+    }
+
+    @Override
+    public void describePretrain(Map<String, Object> inputs) {
+        inputs.put("iterations", c.pretrainIterations());
+        inputs.put("checkpointEvery", c.checkpointEvery());
+        inputs.put("window", c.maxK());
+    }
+
+    @Override
+    public void describeFinetune(Map<String, Object> inputs) {
+        inputs.put("iterations", c.finetuneIterations());
+    }
+
+    @Override
+    public void describeAnalysis(Map<String, Object> inputs) {
+        inputs.put("testSize", c.testSize());
+        inputs.put("singleFeatureSize", c.singleFeatureSize());
+    }
+
+    @Override
+    public String pretrainedPoint() {
+        return windowCheckpoint(c.pretrainIterations());
+    }
+
+    /** The last {@code k} checkpoints of pre-training, oldest first, ending at the pre-trained point. */
+    @Override
+    public List<String> window(int k) {
+        List<String> names = new ArrayList<>();
+        for (int i = k - 1; i >= 0; i--) {
+            names.add(windowCheckpoint(windowIteration(i)));
+        }
+        return names;
+    }
+
+    @Override
+    public Weights decode(byte[] checkpoint) throws IOException {
+        return CheckpointFormat.decode(checkpoint).state().weights();
+    }
+
+    @Override
+    public Trained pretrain(Branch b, StageSink sink) throws IOException {
+        long firstKept = windowIteration(c.maxK() - 1);
+        var schedule = new ProjectedSgd.Schedule(c.pretrainIterations(), new Elr(b.plr()), c.batchSize(),
+                c.checkpointEvery());
+        SyntheticData data = data(b);
+        long started = System.nanoTime();
+        Run run = train(sink, TrainingState.start(SiMlp.initialise(b.seed())), data.train(),
+                SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule, it -> it >= firstKept);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        TrainingState end = run.end();
+        double perSecond = seconds > 0 ? run.steps() / seconds : 0.0;
+        Evaluation test = new SiMlp().evaluate(end.weights(), data.test());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("iterations", end.iteration());
+        metrics.put("minEpochLoss", end.minEpochLoss());
+        metrics.put("finalEpochLoss", last(end.epochLoss()));
+        metrics.put("finalEpochTrainAccuracy", last(end.epochAccuracy()));
+        metrics.put("converged", end.minEpochLoss() < c.convergenceLoss());
+        metrics.put("testAccuracy", test.accuracy());
+        metrics.put("pretrainedPoint", pretrainedPoint());
+        metrics.put("stepsThisAttempt", run.steps());
+        metrics.put("iterationsPerSecond", perSecond);
+        return new Trained(null, window(c.maxK()), curve(end), metrics, test.accuracy(), String.format(
+                "test accuracy %.4f, min epoch loss %.4g, %.0f it/s", test.accuracy(), end.minEpochLoss(), perSecond));
+    }
+
+    @Override
+    public Trained finetune(Branch b, double flr, Weights start, StageSink sink) throws IOException {
+        long orderSeed = SeededRandom.derive(b.seed(), "finetune-order", Double.doubleToLongBits(flr)).nextLong();
+        var schedule = new ProjectedSgd.Schedule(c.finetuneIterations(), new Elr(flr), c.batchSize(),
+                c.checkpointEvery());
+        SyntheticData data = data(b);
+        long started = System.nanoTime();
+        TrainingState end = train(sink, TrainingState.start(start), data.train(), orderSeed, schedule, it -> false).end();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Evaluation test = new SiMlp().evaluate(end.weights(), data.test());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("flr", flr);
+        metrics.put("iterations", end.iteration());
+        metrics.put("finalEpochLoss", last(end.epochLoss()));
+        metrics.put("testAccuracy", test.accuracy());
+        metrics.put("seconds", seconds);
+        return new Trained(CheckpointFormat.encodeWeights(end.iteration(), end.weights()), List.of(), curve(end),
+                metrics, test.accuracy(), String.format("test accuracy %.4f", test.accuracy()));
+    }
+
+    /** The SI MLP has no BatchNorm: the mean of the window is the SWA point as it is. */
+    @Override
+    public Averaged average(Branch b, int k, PointReader<Weights> window) throws IOException {
+        WeightAverage average = new WeightAverage();
+        for (String name : window(k)) {
+            average.add(window.read(name));
+        }
+        Weights swa = average.result();
+        double accuracy = new SiMlp().evaluate(swa, data(b).test()).accuracy();
+        return new Averaged(CheckpointFormat.encodeWeights(c.pretrainIterations(), swa), accuracy, "");
+    }
+
+    @Override
+    public Measurements<Weights> measurements(Branch b) {
+        SyntheticData data = data(b);
+        SiMlp model = new SiMlp();
+        return new Measurements<>() {
+            @Override
+            public BranchResults.Point point(String name, Double flr, Integer k, Weights w) {
+                Evaluation train = model.evaluate(w, data.train());
+                Evaluation test = model.evaluate(w, data.test());
+                double[] single = new double[data.singleFeature().length];
+                for (int f = 0; f < single.length; f++) {
+                    single[f] = model.evaluate(w, data.singleFeature()[f]).accuracy();
+                }
+                return new BranchResults.Point(name, flr, k, train.loss(), train.accuracy(), test.loss(),
+                        test.accuracy(), new Features.SingleFeatures(single, FeatureSparsity.sortedDescending(single),
+                        FeatureSparsity.concentration(single)));
+            }
+
+            @Override
+            public BranchResults.Geometry pair(String pair, Weights a, Weights w) {
+                double[] trainCurve = ErrorBarrier.curve(a, w, ErrorBarrier.POINTS, SiMlp.RHO,
+                        p -> model.evaluate(p, data.train()).error());
+                double[] testCurve = ErrorBarrier.curve(a, w, ErrorBarrier.POINTS, SiMlp.RHO,
+                        p -> model.evaluate(p, data.test()).error());
+                return new BranchResults.Geometry(pair, AngularDistance.radians(a, w), ErrorBarrier.of(trainCurve),
+                        ErrorBarrier.of(testCurve), trainCurve, testCurve);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private SyntheticData data(Branch b) {
+        return compute.data().synthetic(new SyntheticData.Key(b.dataSeed(), c.trainSize(), c.testSize(),
+                c.singleFeatureSize()));
+    }
+
+    /** Iteration of the window checkpoint {@code indexFromEnd} places before the pre-trained point. */
+    private long windowIteration(int indexFromEnd) {
+        return c.pretrainIterations() - (long) indexFromEnd * c.checkpointEvery();
+    }
+
+    static String windowCheckpoint(long iteration) {
+        return String.format("iter-%09d.ckpt", iteration);
+    }
+
+    /** The end of a training run and the steps this attempt took (fewer than the schedule's after a resume). */
+    private record Run(TrainingState end, long steps) {
+    }
+
+    /**
+     * Trains with the resume checkpoint written every ten checkpoint intervals (a restarted
+     * attempt continues from it), and the checkpoints that {@code keep} selects written as points.
+     */
+    private Run train(StageSink sink, TrainingState start, Samples train, long orderSeed,
+                                ProjectedSgd.Schedule schedule, LongPredicate keep) throws IOException {
+        long resumeEvery = 10L * schedule.checkpointEvery();
+        Optional<TrainingState> resumed = SavedAttempt.find(sink, data -> {
+            CheckpointFormat.Checkpoint saved = CheckpointFormat.decode(data);
+            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
+        }, s -> s.iteration() <= schedule.iterations());
+        resumed.ifPresent(s -> sink.log("resuming from iteration " + s.iteration() + " of an earlier attempt"));
+        long tenth = Math.max(1, schedule.iterations() / 10);
+        LongAdder steps = new LongAdder();
+        TrainingListener stage = new TrainingListener() {
+            @Override
+            public void onStep(long iteration, int samples, long nanos) {
+                steps.increment();
+                compute.countStep();
+            }
+
+            @Override
+            public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                if (iteration / tenth != (iteration - train.count() / schedule.batchSize()) / tenth) {
+                    sink.log(String.format("iteration %d/%d epoch %d: train loss %.4f, train accuracy %.4f",
+                            iteration, schedule.iterations(), epoch + 1, meanLoss, accuracy));
+                }
+            }
+
+            @Override
+            public void onCheckpoint(TrainingState snapshot) {
+                try {
+                    long it = snapshot.iteration();
+                    if (keep.test(it)) {
+                        sink.write(windowCheckpoint(it), CheckpointFormat.encodeWeights(it, snapshot.weights()));
+                    }
+                    if (it % resumeEvery == 0 && it < schedule.iterations()) {
+                        sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), snapshot));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        try {
+            TrainingState end = ProjectedSgd.train(resumed.orElse(start), train, orderSeed, schedule,
+                    sink.training().andThen(stage));
+            return new Run(end, steps.sum());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Map<String, Object> curve(TrainingState s) {
+        return Map.of("epochLoss", s.epochLoss(), "epochAccuracy", s.epochAccuracy());
+    }
+
+    /** The last entry, or null when there is none (JSON has no NaN). */
+    private static Double last(double[] a) {
+        return a.length == 0 ? null : a[a.length - 1];
+    }
+}

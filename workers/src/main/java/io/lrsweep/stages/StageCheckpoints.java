@@ -1,0 +1,66 @@
+package io.lrsweep.stages;
+
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.setup.StageSink;
+import io.lrsweep.storage.StageDirectory;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A stage's directory as the sink of a setup's computation: checkpoints are written into it with
+ * their size and write time reported, resume checkpoints are tagged with the stage's fingerprint,
+ * and lines and training progress go to the stage's progress.
+ */
+final class StageCheckpoints implements StageSink {
+    private final StageDirectory dir;
+    private final String stage;
+    private final String fingerprint;
+    private final StageProgress progress;
+    private final TrainingListener training;
+
+    private StageCheckpoints(StageDirectory dir, String fingerprint, String stage, StageProgress progress,
+                             TrainingListener training) {
+        this.dir = dir;
+        this.stage = stage;
+        this.fingerprint = fingerprint;
+        this.progress = progress;
+        this.training = training;
+    }
+
+    /** A sink for a training run: its steps and epochs are reported as {@code run}. */
+    static StageCheckpoints training(StageDirectory dir, String fingerprint, TrainingRun run, StageProgress progress) {
+        return new StageCheckpoints(dir, fingerprint, run.stage(), progress, progress.training(run));
+    }
+
+    /** A sink for a stage that trains nothing. */
+    static StageCheckpoints of(StageDirectory dir, String fingerprint, String stage, StageProgress progress) {
+        return new StageCheckpoints(dir, fingerprint, stage, progress, TrainingListener.NONE);
+    }
+
+    @Override
+    public String owner() {
+        return fingerprint;
+    }
+
+    @Override
+    public void write(String name, byte[] data) throws IOException {
+        long started = System.nanoTime();
+        dir.write(name, data);
+        progress.checkpointStored(stage, data.length, System.nanoTime() - started);
+    }
+
+    @Override
+    public Optional<byte[]> resume() throws IOException {
+        return dir.readUnverified(RESUME);
+    }
+
+    @Override
+    public void log(String line) {
+        progress.log(line);
+    }
+
+    @Override
+    public TrainingListener training() {
+        return training;
+    }
+}

@@ -1,0 +1,33 @@
+package io.lrsweep.study;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a study runs: one branch per (PLR, seed), and in each branch one fine-tuning per FLR and
+ * one averaging per K. {@code force} recomputes stages that have finished.
+ */
+public record StudyPlan(String studyId, boolean force, List<BranchPlan> branches) {
+    public StudyPlan {
+        branches = List.copyOf(branches);
+    }
+
+    /** One branch: its PLR and seed, the FLRs it fine-tunes with and the Ks it averages over. */
+    public record BranchPlan(double plr, int seed, List<Double> flrs, List<Integer> swaKs) {
+        public BranchPlan {
+            flrs = List.copyOf(flrs);
+            swaKs = List.copyOf(swaKs);
+        }
+    }
+
+    /** Every branch of {@code c}, PLR by PLR, seeds in order. */
+    public static StudyPlan of(StudyConfig c, boolean force) {
+        List<BranchPlan> branches = new ArrayList<>();
+        for (double plr : c.plrs()) {
+            for (int seed = 0; seed < c.seeds(); seed++) {
+                branches.add(new BranchPlan(plr, seed, c.flrs(), c.swaKs()));
+            }
+        }
+        return new StudyPlan(c.studyId(), force, branches);
+    }
+}

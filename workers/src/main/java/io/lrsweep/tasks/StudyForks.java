@@ -1,0 +1,65 @@
+package io.lrsweep.tasks;
+
+import io.lrsweep.stages.StudyLayout;
+import io.lrsweep.study.StudyPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A study plan in Conductor's format: the plan task's output, whose {@code dynamicTasks} and
+ * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow per branch),
+ * and, inside each branch's input, the branch's own fork (one fine-tuning per FLR, one averaging
+ * per K).
+ */
+final class StudyForks {
+    private StudyForks() {
+    }
+
+    static Map<String, Object> planOutput(StudyPlan plan) {
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        Map<String, Object> taskInputs = new LinkedHashMap<>();
+        String branchWorkflow = LrsweepWorkflow.BRANCH.workflowName();
+        int i = 0;
+        for (StudyPlan.BranchPlan b : plan.branches()) {
+            String ref = "branch_" + i++;
+            tasks.add(Map.of("name", branchWorkflow, "taskReferenceName", ref, "type", "SUB_WORKFLOW",
+                    "subWorkflowParam", Map.of("name", branchWorkflow, "version", LrsweepWorkflow.VERSION)));
+            Map<String, Object> branchInput = new LinkedHashMap<>();
+            branchInput.put("studyId", plan.studyId());
+            branchInput.put("plr", b.plr());
+            branchInput.put("seed", b.seed());
+            branchInput.put("force", plan.force());
+            branchInput.putAll(branchFork(plan, b));
+            taskInputs.put(ref, branchInput);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stage", TaskType.PLAN.stage());
+        out.put("outcome", "completed");
+        out.put("studyId", plan.studyId());
+        out.put("study", StudyLayout.studyJson(plan.studyId()));
+        out.put("branches", tasks.size());
+        out.put("dynamicTasks", tasks);
+        out.put("dynamicTasksInput", taskInputs);
+        return out;
+    }
+
+    private static Map<String, Object> branchFork(StudyPlan plan, StudyPlan.BranchPlan b) {
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (int j = 0; j < b.flrs().size(); j++) {
+            String ref = "finetune_" + j;
+            tasks.add(Map.of("name", TaskType.FINETUNE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
+            inputs.put(ref, Map.of("studyId", plan.studyId(), "plr", b.plr(), "seed", b.seed(), "flr", b.flrs().get(j),
+                    "force", plan.force()));
+        }
+        for (int k : b.swaKs()) {
+            String ref = "average_k" + k;
+            tasks.add(Map.of("name", TaskType.AVERAGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
+            inputs.put(ref, Map.of("studyId", plan.studyId(), "plr", b.plr(), "seed", b.seed(), "k", k,
+                    "force", plan.force()));
+        }
+        return Map.of("stageTasks", tasks, "stageInputs", inputs);
+    }
+}

@@ -1,0 +1,58 @@
+package io.lrsweep.tasks;
+
+import com.netflix.conductor.common.metadata.tasks.Task;
+import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.stages.AnalyzeStage;
+import io.lrsweep.stages.AverageStage;
+import io.lrsweep.stages.FinetuneStage;
+import io.lrsweep.stages.PlanStage;
+import io.lrsweep.stages.PretrainStage;
+import io.lrsweep.stages.ReportStage;
+import io.lrsweep.stages.StageOutcome;
+import io.lrsweep.stages.StageProgress;
+import io.lrsweep.storage.ArtifactStore;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** The stage behind each task type, called with the task's parsed input. */
+final class TaskStages {
+    private final PlanStage plan;
+    private final PretrainStage pretrain;
+    private final FinetuneStage finetune;
+    private final AverageStage average;
+    private final AnalyzeStage analyze;
+    private final ReportStage report;
+
+    TaskStages(ArtifactStore store, ComputeContext compute) {
+        this.plan = new PlanStage(store);
+        this.pretrain = new PretrainStage(store, compute);
+        this.finetune = new FinetuneStage(store, compute);
+        this.average = new AverageStage(store, compute);
+        this.analyze = new AnalyzeStage(store, compute);
+        this.report = new ReportStage(store, compute);
+    }
+
+    StageOutcome run(TaskType type, Task task, TaskInput in, StageProgress progress) throws IOException {
+        return switch (type) {
+            case PLAN -> {
+                // The study input is the task's input, less the flag that is not part of the study.
+                Map<String, Object> input = new LinkedHashMap<>(task.getInputData());
+                input.remove("force");
+                input.values().removeIf(Objects::isNull);
+                var planned = plan.run(input, task.getWorkflowInstanceId(), in.flag("force"));
+                yield new StageOutcome(PlanStage.NAME, false, StudyForks.planOutput(planned));
+            }
+            case PRETRAIN -> pretrain.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
+                    progress);
+            case FINETUNE -> finetune.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
+                    in.number("flr"), in.flag("force"), progress);
+            case AVERAGE -> average.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.integer("k"),
+                    in.flag("force"), progress);
+            case ANALYZE -> analyze.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
+                    progress);
+            case REPORT -> report.run(in.string("studyId"), in.flag("force"), progress);
+        };
+    }
+}
