@@ -2,6 +2,8 @@ package io.lrsweep.monitoring;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -90,8 +92,8 @@ public final class WorkerMetrics implements AutoCloseable {
         }
     }
 
-    private static String tagValue(io.micrometer.core.instrument.Tags tags, String key) {
-        return tags.stream().filter(t -> t.getKey().equals(key)).map(io.micrometer.core.instrument.Tag::getValue)
+    private static String tagValue(Tags tags, String key) {
+        return tags.stream().filter(t -> t.getKey().equals(key)).map(Tag::getValue)
                 .findFirst().orElse(null);
     }
 

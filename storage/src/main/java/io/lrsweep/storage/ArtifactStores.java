@@ -3,6 +3,7 @@ package io.lrsweep.storage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Opens the artifact store that a URI names. */
 public final class ArtifactStores {
@@ -18,7 +19,7 @@ public final class ArtifactStores {
     }
 
     /** As {@link #open(String)}, with S3 settings and credentials taken from {@code env}. */
-    public static ArtifactStore open(String location, java.util.Map<String, String> env) throws IOException {
+    public static ArtifactStore open(String location, Map<String, String> env) throws IOException {
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException("store location is empty");
         }

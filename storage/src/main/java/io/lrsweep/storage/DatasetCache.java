@@ -3,6 +3,7 @@ package io.lrsweep.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +41,7 @@ public final class DatasetCache {
     /** A local file holding the data set at {@code location}; {@code expectedSha256} may be null. */
     public synchronized Path fetch(String location, String expectedSha256) throws IOException {
         if (!location.startsWith("s3://")) {
-            Path p = Path.of(location.startsWith("file:") ? java.net.URI.create(location).getPath() : location);
+            Path p = Path.of(location.startsWith("file:") ? URI.create(location).getPath() : location);
             if (!Files.exists(p)) {
                 throw new NoSuchFileException(location, null, "data set not found");
             }
@@ -56,7 +58,7 @@ public final class DatasetCache {
         String name = location.substring(slash + 1);
         StoreKeys.requireValidName(name);
         S3ArtifactStore store = new S3ArtifactStore(S3Settings.of(location.substring(0, slash), env));
-        String expected = expectedSha256 != null ? expectedSha256.toLowerCase(java.util.Locale.ROOT)
+        String expected = expectedSha256 != null ? expectedSha256.toLowerCase(Locale.ROOT)
                 : sidecar(store, name, location);
         Path target = dir.resolve(Sha256.hex(location.getBytes(StandardCharsets.UTF_8)).substring(0, 16)).resolve(name);
         Path marker = target.resolveSibling(name + ".verified");
@@ -87,7 +89,7 @@ public final class DatasetCache {
     private static String sidecar(S3ArtifactStore store, String name, String location) throws IOException {
         try {
             String text = new String(store.get(name + ".sha256"), StandardCharsets.US_ASCII).trim();
-            String hex = text.split("\\s+")[0].toLowerCase(java.util.Locale.ROOT);
+            String hex = text.split("\\s+")[0].toLowerCase(Locale.ROOT);
             if (!hex.matches("[0-9a-f]{64}")) {
                 throw new IOException("data set " + location + ": " + name + ".sha256 does not hold a SHA-256");
             }

@@ -1,5 +1,7 @@
 package io.lrsweep.storage;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +19,9 @@ public record Manifest(int format, String stage, String fingerprint, Map<String,
 
     public Manifest {
         // Metric values may be null (a threshold that was not detected), so no Map.copyOf here.
-        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         objects = List.copyOf(objects);
-        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
     /**

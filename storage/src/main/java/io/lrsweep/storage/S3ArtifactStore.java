@@ -10,8 +10,10 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -197,7 +199,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         if (e instanceof ServerException) {
             return true;
         }
-        if (e instanceof io.minio.errors.InvalidResponseException) {
+        if (e instanceof InvalidResponseException) {
             return true; // a proxy's error page instead of S3 XML
         }
         return e instanceof IOException;
@@ -218,7 +220,7 @@ public final class S3ArtifactStore implements ArtifactStore {
     }
 
     /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    private static final class CountingInputStream extends FilterInputStream {
         private long count;
 
         CountingInputStream(InputStream in) {

@@ -1,7 +1,10 @@
 package io.lrsweep.storage;
 
+import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -60,7 +63,7 @@ public final class StageDirectory {
         }
         try {
             return Optional.of(Json.read(store.get(key), Manifest.class));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             return Optional.empty();
         }
     }
@@ -78,7 +81,7 @@ public final class StageDirectory {
             MessageDigest digest = Sha256.newDigest();
             long size;
             try (InputStream in = new DigestInputStream(store.open(key), digest)) {
-                size = in.transferTo(java.io.OutputStream.nullOutputStream());
+                size = in.transferTo(OutputStream.nullOutputStream());
             }
             objects.add(new StoredObject(key, size, Sha256.hex(digest)));
         }
@@ -109,7 +112,7 @@ public final class StageDirectory {
                 .orElseThrow(() -> new CorruptObjectException(key, "not listed in the manifest of " + prefix));
         try {
             return new VerifyingInputStream(store.open(key), expected);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new CorruptObjectException(key, "missing from " + store.describe());
         }
     }

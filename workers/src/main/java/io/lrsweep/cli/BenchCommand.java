@@ -7,22 +7,26 @@ import io.lrsweep.storage.StageDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lrsweep bench}: measurements that print figures (nothing here asserts a speed). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure and print figures.",
         subcommands = {BenchCommand.Store.class, BenchMetricsCommand.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -65,7 +69,7 @@ final class BenchCommand implements Runnable {
                 }
                 long c0 = System.nanoTime();
                 Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING);
-                try (var ch = java.nio.channels.FileChannel.open(b, java.nio.file.StandardOpenOption.WRITE)) {
+                try (var ch = FileChannel.open(b, StandardOpenOption.WRITE)) {
                     ch.force(true);
                 }
                 long c1 = System.nanoTime();

@@ -1,8 +1,8 @@
 package io.lrsweep.cli;
 
+import io.lrsweep.data.SyntheticData;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
-import io.lrsweep.data.SyntheticData;
 import io.lrsweep.science.Elr;
 import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.science.Samples;
@@ -14,6 +14,7 @@ import io.lrsweep.stages.TrainingRun;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
 import io.lrsweep.tasks.TaskProgress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -87,7 +88,7 @@ final class BenchMetricsCommand implements Callable<Integer> {
                     100 * direct / a);
             System.out.printf("Worker scrape after the runs: %d series, %d bytes%n",
                     metrics.scrape().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count(),
-                    metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8).length);
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.lrsweep.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.util.cuda.CudaUtils;
 import io.lrsweep.science.SeededRandom;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.Vectors;
@@ -13,6 +14,7 @@ import io.lrsweep.science.images.Network;
 import io.lrsweep.science.images.NetworkSpec;
 import io.lrsweep.science.images.TensorData;
 import io.lrsweep.science.images.Torch;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,7 +46,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     Options.DeviceChoice device = new Options.DeviceChoice();
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
         NetworkSpec.Architecture arch = NetworkSpec.Architecture.of(model);
         Device d = Torch.device(device.device);
         System.out.println(Torch.describe(d));
@@ -91,7 +93,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             // libtorch's caching allocator keeps what the steps needed, so the device's used memory
             // right after training is the run's peak (plus whatever else runs on that GPU).
             gpuMemory = d.isGpu() ? String.format(" gpu_memory_used_mb=%.1f",
-                    ai.djl.util.cuda.CudaUtils.getGpuMemory(d).getUsed() / 1048576.0) : "";
+                    CudaUtils.getGpuMemory(d).getUsed() / 1048576.0) : "";
         }
         double median = d.isGpu() ? (epochEnds[1] - epochEnds[0]) / 1e6 / steps
                 : Vectors.median(millis.stream().mapToDouble(Double::doubleValue).toArray());

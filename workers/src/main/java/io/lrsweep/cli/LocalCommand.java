@@ -5,7 +5,10 @@ import io.lrsweep.local.LocalPrometheus;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lrsweep local up|down|status}: the local Conductor server. */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -16,8 +19,8 @@ final class LocalCommand implements Runnable {
     /** How often a server watched by Prometheus refreshes its queue-depth and running-workflow gauges. */
     static final Duration QUEUE_METRICS_EVERY = Duration.ofSeconds(15);
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -44,10 +47,10 @@ final class LocalCommand implements Runnable {
             description = "Start the Conductor server, wait until healthy, register lrsweep's definitions;"
                     + " with --with-prometheus also a local Prometheus.")
     static final class Up implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         PortOption port = new PortOption();
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         Options.Prometheus prometheus = new Options.Prometheus();
 
         @Override
@@ -69,10 +72,10 @@ final class LocalCommand implements Runnable {
     @Command(name = "down", mixinStandardHelpOptions = true,
             description = "Stop the local Conductor server and the local Prometheus, if they run.")
     static final class Down implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         PortOption port = new PortOption();
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         Options.PrometheusPort prometheus = new Options.PrometheusPort();
 
         @Override
@@ -86,10 +89,10 @@ final class LocalCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Are the local Conductor server and Prometheus up?")
     static final class Status implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         PortOption port = new PortOption();
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         Options.PrometheusPort prometheus = new Options.PrometheusPort();
 
         @Override

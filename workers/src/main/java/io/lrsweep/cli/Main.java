@@ -1,7 +1,8 @@
 package io.lrsweep.cli;
 
-import picocli.CommandLine;
+import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code lrsweep} command line. */
 @Command(name = "lrsweep", mixinStandardHelpOptions = true, version = "lrsweep 0.1.0",
@@ -22,7 +23,7 @@ public final class Main implements Runnable {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // Input mistakes and unreachable services get one clear line, not a stack trace.
-                    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                    if (e instanceof IllegalArgumentException || e instanceof IOException) {
                         cmd.getErr().println("lrsweep " + cmd.getCommandName() + ": " + e.getMessage());
                         return e instanceof IllegalArgumentException ? 2 : 1;
                     }

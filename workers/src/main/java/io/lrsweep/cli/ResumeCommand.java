@@ -20,7 +20,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConductorApi api = new ConductorApi(conductor.url);
-        String status = api.workflow(id).path("status").asText();
+        String status = api.workflow(id).getStatus().name();
         if (status.equals("RUNNING") || status.equals("COMPLETED")) {
             System.err.println("study " + id + " is " + status + "; only a failed, timed-out or terminated study can be resumed");
             return 2;

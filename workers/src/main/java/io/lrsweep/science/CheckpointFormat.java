@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -69,7 +70,7 @@ public final class CheckpointFormat {
                 throw new IOException("checkpoint has trailing bytes");
             }
             return new Checkpoint(owner, s);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IOException("checkpoint is truncated", e);
         }
     }

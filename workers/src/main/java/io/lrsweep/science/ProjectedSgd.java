@@ -1,5 +1,6 @@
 package io.lrsweep.science;
 
+import java.util.Arrays;
 /**
  * Training on the sphere: plain SGD (no momentum, no weight decay) with {@code lr = ELR·rho²},
  * followed by rescaling the SI parameters to norm rho. The head stays fixed. Mini-batches of a
@@ -81,7 +82,7 @@ public final class ProjectedSgd {
     }
 
     private static double[] append(double[] a, double v) {
-        double[] b = java.util.Arrays.copyOf(a, a.length + 1);
+        double[] b = Arrays.copyOf(a, a.length + 1);
         b[a.length] = v;
         return b;
     }

@@ -1,5 +1,6 @@
 package io.lrsweep.science;
 
+import java.util.Arrays;
 /**
  * The scale-invariant MLP of the synthetic study: linear(32→32, no bias) – LayerNorm(no affine) –
  * ReLU – linear(32→32, no bias) – LayerNorm – ReLU – linear(32→1, fixed, norm 10), with a
@@ -91,7 +92,7 @@ public final class SiMlp {
         ensureCapacity(rows);
         double[] s = new double[rows];
         forward(w, data, index, from, rows, s);
-        java.util.Arrays.fill(gradient, 0.0);
+        Arrays.fill(gradient, 0.0);
         double[] si = w.si();
         double[] v = w.head();
         double loss = 0;

@@ -1,5 +1,6 @@
 package io.lrsweep.science;
 
+import java.util.Arrays;
 /** Dense vector arithmetic on double arrays, summed in a fixed order so results are reproducible. */
 public final class Vectors {
     private Vectors() {
@@ -27,7 +28,7 @@ public final class Vectors {
     /** The median (mean of the two middle values for an even count; 0 for none). */
     public static double median(double[] values) {
         double[] v = values.clone();
-        java.util.Arrays.sort(v);
+        Arrays.sort(v);
         int n = v.length;
         return n == 0 ? 0 : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }

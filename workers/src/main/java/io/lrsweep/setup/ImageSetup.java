@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
 
 /**
@@ -106,17 +105,12 @@ final class ImageSetup implements Setup<NetworkState> {
         int pretrained = c.pretrainEpochs();
         int total = pretrained + c.maxK() - 1;
         long started = System.nanoTime();
-        Run run;
-        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
-            ImageTensors data = lease.tensors();
-            try (Network net = Network.create(spec(data), data.manager(), SeededRandom.derive(b.seed(), "image-init")
-                    .nextLong())) {
-                var probe = new ImageTraining.Probe(pretrained - c.recentEpochs(), n -> test(n, data).accuracy());
-                run = train(sink, net, ImageTrainingState.start(net.snapshot()), data.train(),
-                        SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule(net, b.plr(), total),
-                        probe, epoch -> epoch >= pretrained);
-            }
-        }
+        Run run = onDevice(SeededRandom.derive(b.seed(), "image-init").nextLong(), (net, data) -> {
+            var probe = new ImageTraining.Probe(pretrained - c.recentEpochs(), n -> test(n, data).accuracy());
+            return train(sink, net, ImageTrainingState.start(net.snapshot()), data.train(),
+                    SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule(net, b.plr(), total), probe,
+                    epoch -> epoch >= pretrained);
+        });
         double seconds = (System.nanoTime() - started) / 1e9;
         ImageTrainingState end = run.end();
         double[] budgetLoss = Arrays.copyOf(end.epochLoss(), pretrained);
@@ -149,16 +143,13 @@ final class ImageSetup implements Setup<NetworkState> {
     public Trained finetune(Branch b, double flr, NetworkState start, StageSink sink) throws IOException {
         long orderSeed = SeededRandom.derive(b.seed(), "finetune-order", Double.doubleToLongBits(flr)).nextLong();
         long started = System.nanoTime();
-        ImageTrainingState end;
-        double testAccuracy;
-        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
-            ImageTensors data = lease.tensors();
-            try (Network net = Network.create(spec(data), data.manager(), 0)) {
-                end = train(sink, net, ImageTrainingState.start(start), data.train(), orderSeed,
-                        schedule(net, flr, c.finetuneEpochs()), ImageTraining.Probe.NONE, e -> false).end();
-                testAccuracy = test(net, data).accuracy();
-            }
+        record Tuned(ImageTrainingState end, double testAccuracy) {
         }
+        Tuned tuned = onDevice(0, (net, data) -> new Tuned(train(sink, net, ImageTrainingState.start(start),
+                data.train(), orderSeed, schedule(net, flr, c.finetuneEpochs()), ImageTraining.Probe.NONE, e -> false)
+                .end(), test(net, data).accuracy()));
+        ImageTrainingState end = tuned.end();
+        double testAccuracy = tuned.testAccuracy();
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("flr", flr);
@@ -178,19 +169,13 @@ final class ImageSetup implements Setup<NetworkState> {
             average.add(window.read(name));
         }
         NetworkState mean = average.result();
-        NetworkState swa;
-        double testAccuracy;
-        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
-            ImageTensors data = lease.tensors();
-            try (Network net = Network.create(spec(data), data.manager(), 0)) {
-                net.load(mean);
-                ImageEvaluation.recomputeBatchNorm(net, data.train(), EVAL_BATCH);
-                swa = net.snapshot();
-                testAccuracy = test(net, data).accuracy();
-            }
-        }
-        return new Averaged(ImageCheckpointFormat.encodePoint(c.pretrainEpochs(), swa), testAccuracy,
-                " (BN recomputed)");
+        return onDevice(0, (net, data) -> {
+            net.load(mean);
+            ImageEvaluation.recomputeBatchNorm(net, data.train(), EVAL_BATCH);
+            NetworkState swa = net.snapshot();
+            return new Averaged(ImageCheckpointFormat.encodePoint(c.pretrainEpochs(), swa),
+                    test(net, data).accuracy(), " (BN recomputed)");
+        });
     }
 
     /**
@@ -240,6 +225,22 @@ final class ImageSetup implements Setup<NetworkState> {
                 }
             }
         };
+    }
+
+    /** Work on a network of the study, with the data's tensors, alone on the device. */
+    @FunctionalInterface
+    private interface DeviceWork<T> {
+        T run(Network net, ImageTensors data) throws IOException;
+    }
+
+    /** Runs {@code work} on a new network initialised from {@code seed}, holding the data and the device. */
+    private <T> T onDevice(long seed, DeviceWork<T> work) throws IOException {
+        try (DataCache.Lease lease = lease(); Exclusive ignored = exclusive()) {
+            ImageTensors data = lease.tensors();
+            try (Network net = Network.create(spec(data), data.manager(), seed)) {
+                return work.run(net, data);
+            }
+        }
     }
 
     /** The network of the study for its data (input channels and classes from the data set). */
@@ -294,14 +295,8 @@ final class ImageSetup implements Setup<NetworkState> {
             return new SavedAttempt.Saved<>(saved.owner(), saved.state());
         }, s -> s.epoch() <= schedule.epochs());
         resumed.ifPresent(s -> sink.log("resuming after epoch " + s.epoch() + " of an earlier attempt"));
-        LongAdder steps = new LongAdder();
-        TrainingListener stage = new TrainingListener() {
-            @Override
-            public void onStep(long iteration, int samples, long nanos) {
-                steps.increment();
-                compute.countStep();
-            }
-
+        AttemptSteps steps = new AttemptSteps(compute);
+        TrainingListener log = new TrainingListener() {
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
                 sink.log(String.format("epoch %d/%d: train loss %.4f, train accuracy %.4f", epoch + 1,
@@ -310,7 +305,7 @@ final class ImageSetup implements Setup<NetworkState> {
         };
         try {
             ImageTrainingState end = ImageTraining.train(net, resumed.orElse(start), train, orderSeed, schedule, probe,
-                    sink.training().andThen(stage), state -> {
+                    sink.training().andThen(steps).andThen(log), state -> {
                         try {
                             if (keep.test(state.epoch())) {
                                 sink.write(epochCheckpoint(state.epoch()),
@@ -323,7 +318,7 @@ final class ImageSetup implements Setup<NetworkState> {
                             throw new UncheckedIOException(e);
                         }
                     });
-            return new Run(end, steps.sum());
+            return new Run(end, steps.taken());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 
 /**
@@ -211,14 +210,8 @@ final class SyntheticSetup implements Setup<Weights> {
         }, s -> s.iteration() <= schedule.iterations());
         resumed.ifPresent(s -> sink.log("resuming from iteration " + s.iteration() + " of an earlier attempt"));
         long tenth = Math.max(1, schedule.iterations() / 10);
-        LongAdder steps = new LongAdder();
+        AttemptSteps steps = new AttemptSteps(compute);
         TrainingListener stage = new TrainingListener() {
-            @Override
-            public void onStep(long iteration, int samples, long nanos) {
-                steps.increment();
-                compute.countStep();
-            }
-
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
                 if (iteration / tenth != (iteration - train.count() / schedule.batchSize()) / tenth) {
@@ -244,8 +237,8 @@ final class SyntheticSetup implements Setup<Weights> {
         };
         try {
             TrainingState end = ProjectedSgd.train(resumed.orElse(start), train, orderSeed, schedule,
-                    sink.training().andThen(stage));
-            return new Run(end, steps.sum());
+                    sink.training().andThen(steps).andThen(stage));
+            return new Run(end, steps.taken());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

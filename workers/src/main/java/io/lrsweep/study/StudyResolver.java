@@ -1,5 +1,6 @@
 package io.lrsweep.study;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,7 +88,7 @@ public final class StudyResolver {
         } catch (JsonMappingException ex) {
             String field = ex.getPath().isEmpty() ? "overrides" : "overrides." + pathOf(ex);
             throw new InvalidStudyException(field, "has the wrong type (" + ex.getOriginalMessage() + ")");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+        } catch (JsonProcessingException ex) {
             throw new InvalidStudyException("overrides", ex.getOriginalMessage());
         }
     }

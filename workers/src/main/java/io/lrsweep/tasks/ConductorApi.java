@@ -1,30 +1,50 @@
 package io.lrsweep.tasks;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.netflix.conductor.client.http.ConductorClient;
+import com.netflix.conductor.client.http.MetadataClient;
+import com.netflix.conductor.client.http.WorkflowClient;
+import com.netflix.conductor.common.metadata.tasks.TaskDef;
+import com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest;
+import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
+import com.netflix.conductor.common.run.Workflow;
+import io.orkes.conductor.client.http.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** The few Conductor REST calls the CLI makes: health, definitions, start, status, retry. */
+/**
+ * The Conductor calls the CLI makes — definitions, start, status, retry — through
+ * conductor-client's {@link MetadataClient} and {@link WorkflowClient}, with errors that say what
+ * to do. Health is one plain GET: the client library has no call for {@code /health}.
+ */
 public final class ConductorApi {
-    public static final String STUDY_WORKFLOW = "lrsweep_study";
-    private static final List<String> WORKFLOW_FILES = List.of("lrsweep_branch.json", "lrsweep_study.json");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Strict: a definition file with a field the client's model does not know is a mistake in the file.
+    private static final ObjectMapper DEFINITIONS = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final MetadataClient metadata;
+    private final WorkflowClient workflows;
 
     /** @param serverUrl e.g. {@code http://127.0.0.1:8080} (with or without a trailing {@code /api}) */
     public ConductorApi(String serverUrl) {
         String s = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
         this.base = s.endsWith("/api") ? s.substring(0, s.length() - 4) : s;
+        ConductorClient client = new ConductorClient(apiUrl());
+        this.metadata = new MetadataClient(client);
+        this.workflows = new WorkflowClient(client);
     }
 
     public String serverUrl() {
@@ -48,30 +68,49 @@ public final class ConductorApi {
         }
     }
 
+    /** The task definitions of lrsweep, as registered. */
+    public static List<TaskDef> taskDefinitions() throws IOException {
+        return Arrays.asList(DEFINITIONS.readValue(resource("/workflows/tasks.json"), TaskDef[].class));
+    }
+
+    /** The workflow definitions of lrsweep, as registered. */
+    public static List<WorkflowDef> workflowDefinitions() throws IOException {
+        List<WorkflowDef> defs = new ArrayList<>();
+        for (LrsweepWorkflow w : LrsweepWorkflow.values()) {
+            defs.add(DEFINITIONS.readValue(resource(w.resource()), WorkflowDef.class));
+        }
+        return defs;
+    }
+
     /** Registers (or updates) every task and workflow definition; safe to repeat. */
     public void registerDefinitions() throws IOException {
-        send("POST", "/api/metadata/taskdefs", resource("tasks.json"));
-        StringBuilder workflows = new StringBuilder("[");
-        for (String f : WORKFLOW_FILES) {
-            workflows.append(workflows.length() > 1 ? "," : "").append(resource(f));
-        }
-        send("PUT", "/api/metadata/workflow", workflows.append(']').toString());
+        List<TaskDef> tasks = taskDefinitions();
+        List<WorkflowDef> defs = workflowDefinitions();
+        call("register the task definitions", () -> {
+            metadata.registerTaskDefs(tasks);
+            return null;
+        });
+        call("register the workflow definitions", () -> {
+            metadata.updateWorkflowDefs(defs);
+            return null;
+        });
     }
 
     /** Starts a study; returns the workflow id. */
     public String startStudy(Map<String, Object> input, Map<String, String> taskToDomain) throws IOException {
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("name", STUDY_WORKFLOW);
-        req.put("version", 1);
-        req.put("input", input);
+        StartWorkflowRequest req = new StartWorkflowRequest();
+        req.setName(LrsweepWorkflow.STUDY.workflowName());
+        req.setVersion(LrsweepWorkflow.VERSION);
+        req.setInput(input);
         if (taskToDomain != null && !taskToDomain.isEmpty()) {
-            req.put("taskToDomain", taskToDomain);
+            req.setTaskToDomain(taskToDomain);
         }
-        return send("POST", "/api/workflow", MAPPER.writeValueAsString(req)).trim();
+        return call("start the study", () -> workflows.startWorkflow(req));
     }
 
-    public JsonNode workflow(String id) throws IOException {
-        return MAPPER.readTree(send("GET", "/api/workflow/" + id + "?includeTasks=true", null));
+    /** A workflow with its tasks. */
+    public Workflow workflow(String id) throws IOException {
+        return call("read workflow " + id, () -> workflows.getWorkflow(id, true));
     }
 
     /**
@@ -86,42 +125,50 @@ public final class ConductorApi {
      * @return how the study was resumed, for the user
      */
     public String retry(String id) throws IOException {
-        send("POST", "/api/workflow/" + id + "/retry?resumeSubworkflowTasks=false", "");
+        call("resume " + id, () -> {
+            workflows.retryLastFailedTask(id, false);
+            return null;
+        });
         return "failed and cancelled branches restarted; their finished stages return cached";
     }
 
-    private String send(String method, String path, String body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
+    /** A call to the server whose failure becomes an IOException saying what failed and why. */
+    private interface Call<T> {
+        T run();
+    }
+
+    private <T> T call(String what, Call<T> call) throws IOException {
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new IOException("Conductor " + method + " " + path + " answered " + r.statusCode() + ": "
-                        + abbreviate(r.body()));
+            return call.run();
+        } catch (ApiException e) {
+            if (hasCause(e, ConnectException.class) || e.getStatusCode() == 0 && !healthy()) {
+                throw new IOException("cannot reach Conductor at " + base + " to " + what
+                        + " (is it running? try `lrsweep local up`)", e);
             }
-            return r.body();
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot reach Conductor at " + base + " (is it running? try `lrsweep local up`)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            throw new IOException("Conductor refused to " + what + " (" + e.getStatusCode() + "): "
+                    + abbreviate(e.getMessage()), e);
         }
     }
 
-    private static String resource(String name) throws IOException {
-        try (InputStream in = ConductorApi.class.getResourceAsStream("/workflows/" + name)) {
-            if (in == null) {
-                throw new IOException("workflow definition " + name + " is missing from the jar");
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return false;
+    }
+
+    private static String resource(String path) throws IOException {
+        try (InputStream in = ConductorApi.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("definition " + path + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
     private static String abbreviate(String s) {
-        return s.length() > 500 ? s.substring(0, 500) + "…" : s;
+        return s == null ? "" : s.length() > 500 ? s.substring(0, 500) + "…" : s;
     }
 }

@@ -1,6 +1,9 @@
 package io.lrsweep.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.run.Workflow;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,41 +28,44 @@ public record StudyProgress(String workflowId, String status, String reason, int
         }
     }
 
+    private static final ObjectMapper OUTPUT = new ObjectMapper();
+
     public boolean finished() {
         return !status.equals("RUNNING") && !status.equals("PAUSED");
     }
 
     public static StudyProgress of(ConductorApi api, String workflowId) throws IOException {
-        JsonNode wf = api.workflow(workflowId);
+        Workflow wf = api.workflow(workflowId);
         Map<String, StageCount> stages = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int branches = 0;
-        List<JsonNode> all = new ArrayList<>();
-        wf.path("tasks").forEach(all::add);
-        for (JsonNode t : wf.path("tasks")) {
-            if (t.path("taskType").asText().equals("SUB_WORKFLOW") && t.hasNonNull("subWorkflowId")) {
+        List<Task> all = new ArrayList<>(wf.getTasks());
+        for (Task t : wf.getTasks()) {
+            if (t.getTaskType().equals("SUB_WORKFLOW") && t.getSubWorkflowId() != null) {
                 branches++;
-                api.workflow(t.path("subWorkflowId").asText()).path("tasks").forEach(all::add);
+                all.addAll(api.workflow(t.getSubWorkflowId()).getTasks());
             }
         }
-        for (JsonNode t : all) {
-            String type = t.path("taskDefName").asText();
-            if (!type.startsWith("lrsweep_")) {
+        for (Task t : all) {
+            String type = t.getTaskDefName();
+            if (type == null || !type.startsWith("lrsweep_")) {
                 continue;
             }
             String stage = type.substring("lrsweep_".length());
-            String status = t.path("status").asText();
-            boolean cached = "cached".equals(t.path("outputData").path("outcome").asText());
+            String status = t.getStatus().name();
+            boolean cached = "cached".equals(t.getOutputData().get("outcome"));
             stages.merge(stage, new StageCount(0, 0, 0, 0).add(status, cached), (a, b) -> new StageCount(
                     a.completed() + b.completed(), a.cached() + b.cached(), a.running() + b.running(),
                     a.failed() + b.failed()));
             if (status.startsWith("FAILED") || status.equals("TIMED_OUT")) {
-                failures.add(stage + " " + t.path("inputData").path("plr").asText("") + " "
-                        + t.path("reasonForIncompletion").asText(""));
+                Object plr = t.getInputData().get("plr");
+                failures.add(stage + " " + (plr == null ? "" : plr) + " "
+                        + (t.getReasonForIncompletion() == null ? "" : t.getReasonForIncompletion()));
             }
         }
-        return new StudyProgress(workflowId, wf.path("status").asText(), wf.path("reasonForIncompletion").asText(""),
-                branches, stages, failures, wf.path("output"));
+        return new StudyProgress(workflowId, wf.getStatus().name(),
+                wf.getReasonForIncompletion() == null ? "" : wf.getReasonForIncompletion(), branches, stages,
+                failures, OUTPUT.valueToTree(wf.getOutput()));
     }
 
     /** One line for a terminal: status and per-stage done/total. */

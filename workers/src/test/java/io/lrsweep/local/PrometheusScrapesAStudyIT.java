@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lrsweep.TinyStudy;
-import io.lrsweep.monitoring.ExternalMetrics;
 import io.lrsweep.monitoring.Exposition;
+import io.lrsweep.monitoring.ExternalMetrics;
 import io.lrsweep.monitoring.GrafanaDashboard;
 import io.lrsweep.monitoring.MetricsEndpoint;
 import io.lrsweep.monitoring.MonitoringFiles;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lrsweep.DebianFashionMnist;
 import io.lrsweep.TinyImageStudy;
+import io.lrsweep.science.TrainingListener;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.StageSink;
-import io.lrsweep.science.TrainingListener;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.study.BranchResults;
 import io.lrsweep.study.Features;
@@ -15,8 +15,14 @@ import io.lrsweep.study.InvalidStudyException;
 import io.lrsweep.study.StudyPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +116,59 @@ class ImageStagesTest {
         for (String name : List.of("epoch-0004.ckpt", "epoch-0005.ckpt", "curve.json")) {
             assertThat(Files.readAllBytes(interrupted.pathOf(dir + "/" + name)))
                     .as(name).isEqualTo(Files.readAllBytes(straight.pathOf(dir + "/" + name)));
+        }
+    }
+
+    @Test
+    void twoImageStudiesWithDifferentDataOnOneWorkerLeaveEachOthersDataAlone() throws Exception {
+        // Study "a" trains on 256 images, study "b" on 128: two data sets on one worker's device.
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root.resolve("shared"));
+        Map<String, Object> longer = Map.of("pretrainEpochs", 4, "recentEpochs", 1);
+        new PlanStage(store).run(TinyImageStudy.input("a", longer), "wf", false);
+        Map<String, Object> smaller = new HashMap<>(longer);
+        smaller.put("trainSize", 128);
+        new PlanStage(store).run(TinyImageStudy.input("b", smaller), "wf", false);
+        CountDownLatch aTraining = new CountDownLatch(1);
+        StageProgress signals = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                return new TrainingListener() {
+                    @Override
+                    public void onStep(long iteration, int samples, long nanos) {
+                        aTraining.countDown();
+                    }
+                };
+            }
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<StageOutcome> a = pool.submit(() -> new PretrainStage(store, compute).run("a", 1e-3, 0, false,
+                    signals));
+            assertThat(aTraining.await(2, TimeUnit.MINUTES)).as("study a started training").isTrue();
+            // Study b's data is loaded while study a trains on its own.
+            Future<StageOutcome> b = pool.submit(() -> new PretrainStage(store, compute).run("b", 1e-3, 0, false,
+                    StageProgress.NONE));
+            assertThat(a.get().cached()).isFalse();
+            assertThat(b.get().cached()).isFalse();
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(compute.data().imageSetsLoaded()).as("both data sets stay until one is needed by no one").isEqualTo(2);
+        // Each study ends exactly as it would alone on a worker of its own.
+        for (String id : List.of("a", "b")) {
+            FileSystemArtifactStore alone = new FileSystemArtifactStore(root.resolve("alone-" + id));
+            new PlanStage(alone).run(TinyImageStudy.input(id, id.equals("a") ? longer : smaller), "wf", false);
+            try (ComputeContext own = ComputeContext.cpu(root.resolve("datasets"))) {
+                new PretrainStage(alone, own).run(id, 1e-3, 0, false, StageProgress.NONE);
+            }
+            String dir = StudyLayout.pretrain(id, 1e-3, 0);
+            for (String name : List.of("epoch-0004.ckpt", "epoch-0005.ckpt", StudyLayout.CURVE)) {
+                assertThat(store.get(dir + "/" + name)).as(id + " " + name).isEqualTo(alone.get(dir + "/" + name));
+            }
         }
     }
 

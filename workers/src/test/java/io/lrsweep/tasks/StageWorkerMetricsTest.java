@@ -16,7 +16,6 @@ import io.lrsweep.storage.FileSystemArtifactStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;

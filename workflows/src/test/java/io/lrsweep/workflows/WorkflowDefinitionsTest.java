@@ -28,9 +28,8 @@ class WorkflowDefinitionsTest {
 
     @Test
     void everySimpleTaskOfTheWorkflowsHasATaskDefinition() throws IOException {
+        // That these are exactly the workers' task types is checked in the workers' TaskTypeTest.
         Set<String> defined = taskNames();
-        assertThat(defined).containsExactlyInAnyOrder("lrsweep_plan", "lrsweep_pretrain", "lrsweep_finetune",
-                "lrsweep_average", "lrsweep_analyze", "lrsweep_report");
         for (String wf : new String[] {"lrsweep_study.json", "lrsweep_branch.json"}) {
             for (JsonNode t : read(wf).get("tasks")) {
                 if (t.get("type").asText().equals("SIMPLE")) {

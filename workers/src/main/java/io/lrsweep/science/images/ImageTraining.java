@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.lrsweep.science.SeededRandom;
 import io.lrsweep.science.TrainingListener;
@@ -61,8 +62,8 @@ public final class ImageTraining {
             }
             try (NDManager epochScope = m.newSubManager()) {
                 NDArray permutation = epochScope.create(index);
-                NDArray lossSum = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT64);
-                NDArray correct = epochScope.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);
+                NDArray lossSum = epochScope.zeros(new Shape(), DataType.FLOAT64);
+                NDArray correct = epochScope.zeros(new Shape(), DataType.INT64);
                 for (int b = 0; b < perEpoch; b++) {
                     long stepStart = System.nanoTime();
                     try (NDScope scope = new NDScope()) {

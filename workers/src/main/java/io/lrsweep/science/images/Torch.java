@@ -2,6 +2,7 @@ package io.lrsweep.science.images;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 
 /**
@@ -59,7 +60,7 @@ public final class Torch {
      */
     static void gradientsOff() {
         engine();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        JniUtils.setGradMode(false);
     }
 
     /** One line saying which engine and device are used, for the worker's start-up log. */

@@ -1,0 +1,56 @@
+package io.lrsweep.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.netflix.conductor.common.metadata.tasks.TaskDef;
+import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
+import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
+import io.lrsweep.study.Presets;
+import io.lrsweep.study.StudyPlan;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The task-type catalogue, the definitions Conductor gets, and the forks the plan writes agree. */
+class TaskTypeTest {
+    @Test
+    void everyTaskTypeHasADefinitionAndEveryDefinitionIsATaskType() throws Exception {
+        List<String> defined = ConductorApi.taskDefinitions().stream().map(TaskDef::getName).toList();
+        assertThat(defined).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(TaskType.values()).map(TaskType::taskName).toList());
+        assertThat(defined).allSatisfy(name -> assertThat(TaskType.ofTaskName(name)).isPresent());
+    }
+
+    @Test
+    void theWorkflowsCallOnlyCataloguedTasksAndTheBranchWorkflowByItsName() throws Exception {
+        List<WorkflowDef> defs = ConductorApi.workflowDefinitions();
+        assertThat(defs).extracting(WorkflowDef::getName).containsExactly(
+                Arrays.stream(LrsweepWorkflow.values()).map(LrsweepWorkflow::workflowName).toArray(String[]::new));
+        for (WorkflowDef def : defs) {
+            assertThat(def.getVersion()).isEqualTo(LrsweepWorkflow.VERSION);
+            for (WorkflowTask t : def.getTasks()) {
+                if (t.getType().equals("SIMPLE")) {
+                    assertThat(TaskType.ofTaskName(t.getName())).as(def.getName() + " calls " + t.getName()).isPresent();
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePlanForksOneBranchPerPlrAndSeedWithOneTaskPerFlrAndK() {
+        var c = Presets.find("synthetic-quick").orElseThrow().withStudyId("s");
+        Map<String, Object> out = StudyForks.planOutput(StudyPlan.of(c, false));
+        var branches = (List<Map<String, Object>>) out.get("dynamicTasks");
+        assertThat(branches).hasSize(c.plrs().size() * c.seeds())
+                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+        var inputs = (Map<String, Map<String, Object>>) out.get("dynamicTasksInput");
+        var first = inputs.get("branch_0");
+        assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0);
+        var stageTasks = (List<Map<String, Object>>) first.get("stageTasks");
+        assertThat(stageTasks).extracting(t -> t.get("name")).containsOnly(TaskType.FINETUNE.taskName(),
+                TaskType.AVERAGE.taskName());
+        assertThat(stageTasks).hasSize(c.flrs().size() + c.swaKs().size());
+    }
+}
