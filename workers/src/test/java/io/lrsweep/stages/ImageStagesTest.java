@@ -55,6 +55,20 @@ class ImageStagesTest {
         new AnalyzeStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
     }
 
+    /** Progress that drops log lines and reports every training run to {@code listener}. */
+    private static StageProgress reportingTo(TrainingListener listener) {
+        return new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                return listener;
+            }
+        };
+    }
+
     @Test
     void aTinyImageStudyRunsThroughEveryStageAndReportsBandAccuracies() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
@@ -88,23 +102,14 @@ class ImageStagesTest {
 
         FileSystemArtifactStore interrupted = new FileSystemArtifactStore(root.resolve("interrupted"));
         new PlanStage(interrupted).run(TinyImageStudy.input("r", longer), "wf", false);
-        StageProgress dies = new StageProgress() {
+        StageProgress dies = reportingTo(new TrainingListener() {
             @Override
-            public void log(String line) {
+            public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                if (epoch == 2) {
+                    throw new IllegalStateException("worker killed during epoch 3");
+                }
             }
-
-            @Override
-            public TrainingListener training(TrainingRun run) {
-                return new TrainingListener() {
-                    @Override
-                    public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
-                        if (epoch == 2) {
-                            throw new IllegalStateException("worker killed during epoch 3");
-                        }
-                    }
-                };
-            }
-        };
+        });
         assertThatThrownBy(() -> new PretrainStage(interrupted, compute).run("r", 1e-3, 0, false, dies))
                 .hasMessageContaining("killed");
         String dir = StudyLayout.pretrain("r", 1e-3, 0);
@@ -129,21 +134,12 @@ class ImageStagesTest {
         smaller.put("trainSize", 128);
         new PlanStage(store).run(TinyImageStudy.input("b", smaller), "wf", false);
         CountDownLatch aTraining = new CountDownLatch(1);
-        StageProgress signals = new StageProgress() {
+        StageProgress signals = reportingTo(new TrainingListener() {
             @Override
-            public void log(String line) {
+            public void onStep(long iteration, int samples, long nanos) {
+                aTraining.countDown();
             }
-
-            @Override
-            public TrainingListener training(TrainingRun run) {
-                return new TrainingListener() {
-                    @Override
-                    public void onStep(long iteration, int samples, long nanos) {
-                        aTraining.countDown();
-                    }
-                };
-            }
-        };
+        });
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<StageOutcome> a = pool.submit(() -> new PretrainStage(store, compute).run("a", 1e-3, 0, false,
