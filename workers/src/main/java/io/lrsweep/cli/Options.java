@@ -144,6 +144,11 @@ final class Options {
                 + " auto, the first GPU libtorch sees (env LRSWEEP_DEVICE; default ${DEFAULT-VALUE})",
                 defaultValue = "${env:LRSWEEP_DEVICE:-auto}")
         String device;
+
+        /** The context of this process; data set archives are cached under {@code <home>/datasets}. */
+        ComputeContext open(int slots) {
+            return ComputeContext.of(device, slots, home().resolve("datasets"));
+        }
     }
 
     /** What the stages of this process compute with: the device and the number of compute slots. */
@@ -155,10 +160,9 @@ final class Options {
                 + " cores)", defaultValue = "${env:LRSWEEP_PARALLEL:-0}")
         int parallel;
 
-        /** The context of this process; data set archives are cached under {@code <home>/datasets}. */
+        /** The context of this process, with {@code --parallel} compute slots. */
         ComputeContext open() {
-            int slots = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
-            return ComputeContext.of(device.device, slots, home().resolve("datasets"));
+            return device.open(parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors());
         }
     }
 

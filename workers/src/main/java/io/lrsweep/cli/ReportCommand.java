@@ -21,7 +21,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Used only when an analysis must be recomputed because its results were lost or corrupted. */
     @Mixin
-    Options.Compute compute = new Options.Compute();
+    Options.DeviceChoice device = new Options.DeviceChoice();
 
     @Option(names = "--force", description = "rewrite even if an up-to-date report exists")
     boolean force;
@@ -30,7 +30,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var s = store.open();
         StageOutcome o;
-        try (ComputeContext context = compute.open()) {
+        try (ComputeContext context = device.open(1)) {
             o = new ReportStage(s, context).run(studyId, force, System.out::println);
         }
         System.out.println(ReportLocation.describe(s, o));

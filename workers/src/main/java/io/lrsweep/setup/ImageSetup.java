@@ -130,11 +130,7 @@ final class ImageSetup implements Setup<NetworkState> {
         metrics.put("pretrainedPoint", pretrainedPoint());
         metrics.put("stepsThisAttempt", run.steps());
         metrics.put("imagesPerSecond", imagesPerSecond);
-        List<String> kept = new ArrayList<>();
-        for (int e = pretrained; e <= total; e++) {
-            kept.add(epochCheckpoint(e));
-        }
-        return new Trained(null, kept, curve(end), metrics, pointAccuracy, String.format(
+        return new Trained(null, window(c.maxK()), curve(end), metrics, pointAccuracy, String.format(
                 "test accuracy %.4f (mean of last %d epochs %.4f), min epoch loss %.4g, %.0f images/s", pointAccuracy,
                 c.recentEpochs(), recent, minLoss, imagesPerSecond));
     }

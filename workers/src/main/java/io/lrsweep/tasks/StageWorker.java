@@ -7,7 +7,6 @@ import com.netflix.conductor.common.metadata.tasks.TaskResult;
 import io.lrsweep.monitoring.StageMetrics;
 import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.stages.StageOutcome;
-import io.lrsweep.stages.StageProgress;
 import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.StoreKeys;
 import io.lrsweep.study.InvalidStudyException;
