@@ -3,9 +3,11 @@ package io.lrsweep.science;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The linear-interpolation error barrier between two points: along (1−α)·A + α·B, re-projected to
- * the sphere, the largest excess of the error over the straight line between the end points,
- * {@code max_α [err(α) − ((1−α)·err(0) + α·err(1))]}, clipped at 0.
+ * The linear-interpolation error barrier between two points: along (1−α)·A + α·B, with both end
+ * points and every mixed point projected to the sphere (the authors re-project the end points too,
+ * which matters for an SWA point, whose norm is below rho), the largest excess of the error over the
+ * straight line between the end points, {@code max_α [err(α) − ((1−α)·err(0) + α·err(1))]},
+ * clipped at 0.
  */
 public final class ErrorBarrier {
     /** The paper's 21 evenly spaced points in [0, 1]. */
@@ -30,9 +32,9 @@ public final class ErrorBarrier {
         return barrier;
     }
 
-    /** The point at α on the segment from a to b, SI part re-projected to norm rho. */
+    /** The point at α on the segment between a and b projected to norm rho, SI part projected to norm rho. */
     public static Weights interpolate(Weights a, Weights b, double alpha, double rho) {
-        double[] si = mix(a.si(), b.si(), alpha);
+        double[] si = mix(onSphere(a.si(), rho), onSphere(b.si(), rho), alpha);
         SphereProjection.project(si, rho);
         return new Weights(si, mix(a.head(), b.head(), alpha));
     }
@@ -45,6 +47,12 @@ public final class ErrorBarrier {
             errors[i] = error.applyAsDouble(interpolate(a, b, alpha, rho));
         }
         return errors;
+    }
+
+    private static double[] onSphere(double[] si, double rho) {
+        double[] out = si.clone();
+        SphereProjection.project(out, rho);
+        return out;
     }
 
     private static double[] mix(double[] a, double[] b, double alpha) {

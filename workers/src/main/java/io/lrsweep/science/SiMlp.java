@@ -33,23 +33,20 @@ public final class SiMlp {
     private final double[] rowBuffer = new double[HIDDEN];
 
     /**
-     * A seeded initialisation: PyTorch's default uniform(±1/√fan_in) for each linear layer, then the
-     * SI parameters rescaled to total norm rho and the head to Frobenius norm 10.
+     * A seeded initialisation as the authors make it (study-spec §2): one standard Gaussian vector
+     * over all SI weights, normalised to norm rho (a uniform point on the sphere), and the head from
+     * PyTorch's default linear initialisation, uniform(±1/√fan_in), rescaled to Frobenius norm 10.
      */
     public static Weights initialise(long seed) {
         SeededRandom rng = SeededRandom.derive(seed, "si-mlp-init");
         double[] si = new double[SI_PARAMETERS];
-        double bound1 = 1.0 / Math.sqrt(INPUT);
-        for (int i = 0; i < W2_OFFSET; i++) {
-            si[i] = rng.uniform(-bound1, bound1);
+        for (int i = 0; i < SI_PARAMETERS; i++) {
+            si[i] = rng.nextGaussian();
         }
-        double bound2 = 1.0 / Math.sqrt(HIDDEN);
-        for (int i = W2_OFFSET; i < SI_PARAMETERS; i++) {
-            si[i] = rng.uniform(-bound2, bound2);
-        }
+        double bound = 1.0 / Math.sqrt(HIDDEN);
         double[] head = new double[HIDDEN];
         for (int i = 0; i < HIDDEN; i++) {
-            head[i] = rng.uniform(-bound2, bound2);
+            head[i] = rng.uniform(-bound, bound);
         }
         SphereProjection.project(si, RHO);
         Vectors.scale(head, HEAD_NORM / Vectors.norm(head));
@@ -161,6 +158,21 @@ public final class SiMlp {
             }
         }
         return loss / rows;
+    }
+
+    /**
+     * The gradient of the mean loss over all of {@code data} with respect to the SI parameters
+     * {@code si}, the head fixed at {@code head}: what Hessian-vector products differentiate.
+     */
+    public double[] fullGradient(double[] si, double[] head, Samples data) {
+        int n = data.count();
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        double[] gradient = new double[SI_PARAMETERS];
+        lossAndGradient(new Weights(si, head), data, identity, 0, n, gradient, new int[1]);
+        return gradient;
     }
 
     /** Mean loss and accuracy over a whole data set. */

@@ -5,7 +5,9 @@ package io.lrsweep.stages;
  * change alters what a stage computes, so cached results of the old code are not reused.
  */
 public final class CodeVersion {
-    public static final int SCIENCE_REVISION = 1;
+    // 2: the SI MLP starts uniformly on the sphere; ResNet shortcuts take the pre-activated input;
+    // barrier end points are projected to the sphere; practical angles are over conv kernels only.
+    public static final int SCIENCE_REVISION = 2;
 
     private CodeVersion() {
     }

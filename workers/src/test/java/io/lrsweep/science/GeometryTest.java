@@ -50,7 +50,24 @@ class GeometryTest {
         SiMlp model = new SiMlp();
         double[] curve = ErrorBarrier.curve(w, w.copy(), ErrorBarrier.POINTS, 1.0, p -> model.evaluate(p, test).error());
         assertThat(curve).hasSize(21);
-        assertThat(ErrorBarrier.of(curve)).isEqualTo(0.0);
+        // Zero up to rounding of the straight line between equal end errors.
+        assertThat(ErrorBarrier.of(curve)).isCloseTo(0.0, within(1e-15));
+    }
+
+    @Test
+    void interpolationProjectsBothEndPointsSoTheirNormsDoNotMatter() {
+        // An SWA point's SI norm is below rho; the authors put both ends on the sphere before mixing.
+        Weights a = SiMlp.initialise(4);
+        Weights b = SiMlp.initialise(5);
+        Weights shrunk = a.copy();
+        Vectors.scale(shrunk.si(), 0.3);
+        for (double alpha : new double[] {0.0, 0.25, 0.5, 0.9}) {
+            double[] expected = ErrorBarrier.interpolate(a, b, alpha, 1.0).si();
+            double[] got = ErrorBarrier.interpolate(shrunk, b, alpha, 1.0).si();
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(got[i]).isCloseTo(expected[i], within(1e-12));
+            }
+        }
     }
 
     @Test

@@ -25,6 +25,29 @@ class SiMlpTest {
         assertThat(Vectors.norm(w.head())).isCloseTo(10.0, within(1e-12));
     }
 
+    /**
+     * A uniform point on the sphere is a normalised Gaussian vector: its coordinates, times √n,
+     * are standard normal with kurtosis 3. A uniform draw per weight projected to the sphere (the
+     * earlier initialisation) has the kurtosis of a uniform distribution, 1.8.
+     */
+    @Test
+    void initialisationIsUniformOnTheSphere() {
+        double sum2 = 0;
+        double sum4 = 0;
+        int n = 0;
+        for (int seed = 0; seed < 50; seed++) {
+            for (double v : SiMlp.initialise(seed).si()) {
+                double z = v * Math.sqrt(SiMlp.SI_PARAMETERS) / SiMlp.RHO;
+                sum2 += z * z;
+                sum4 += z * z * z * z;
+                n++;
+            }
+        }
+        double variance = sum2 / n;
+        assertThat(variance).isCloseTo(1.0, within(1e-9));
+        assertThat(sum4 / n / (variance * variance)).isCloseTo(3.0, within(0.1));
+    }
+
     @Test
     void outputIsUnchangedWhenAllTrainableWeightsAreScaledByThree() {
         Weights w = SiMlp.initialise(5);

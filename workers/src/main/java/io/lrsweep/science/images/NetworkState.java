@@ -29,28 +29,44 @@ public record NetworkState(List<Tensor> tensors) {
     }
 
     /**
-     * The weights angles are measured over, flattened in double precision: the SI weights, or for
-     * a model without any (the practical one) all trained weights.
+     * The weights angles are measured over, flattened in double precision: the trained convolution
+     * kernels (the 4-D tensors). In the SI models these are exactly the SI weights; in the practical
+     * model they leave out BN's scale and shift and the head, as the authors do (study-spec §5).
      */
     public double[] geometryVector() {
-        TensorRole role = tensors.stream().anyMatch(t -> t.role() == TensorRole.SI) ? TensorRole.SI
-                : TensorRole.TRAINABLE;
         int n = 0;
         for (Tensor t : tensors) {
-            if (t.role() == role) {
+            if (isConvolution(t)) {
                 n += t.values().length;
             }
         }
         double[] out = new double[n];
         int at = 0;
         for (Tensor t : tensors) {
-            if (t.role() == role) {
+            if (isConvolution(t)) {
                 for (float v : t.values()) {
                     out[at++] = v;
                 }
             }
         }
         return out;
+    }
+
+    private static boolean isConvolution(Tensor t) {
+        return t.role().trained() && t.shape().length == 4;
+    }
+
+    /** The factor that brings the SI weights of {@code s} to norm {@code rho} (1 without SI weights or rho). */
+    private static double siScale(NetworkState s, double rho) {
+        double squares = 0;
+        for (Tensor t : s.tensors) {
+            if (t.role() == TensorRole.SI) {
+                for (float v : t.values()) {
+                    squares += (double) v * v;
+                }
+            }
+        }
+        return rho > 0 && squares > 0 ? rho / Math.sqrt(squares) : 1;
     }
 
     /** Is {@code other} the same model (names, roles and shapes)? */
@@ -81,22 +97,29 @@ public record NetworkState(List<Tensor> tensors) {
     }
 
     /**
-     * The point {@code (1−α)·a + α·b} on every tensor; with {@code rho > 0} the SI weights are
-     * then rescaled jointly to norm rho (BN statistics are mixed too, but are meant to be recomputed).
+     * The point {@code (1−α)·a + α·b} on every tensor; with {@code rho > 0} the SI weights of both
+     * end points are first brought to norm rho and those of the mix are then rescaled jointly to
+     * norm rho (BN statistics are mixed too, but are meant to be recomputed).
      */
     public static NetworkState interpolate(NetworkState a, NetworkState b, double alpha, double rho) {
         if (!a.sameLayout(b)) {
             throw new IllegalArgumentException("the two points are not of the same model");
         }
+        // Both end points go to the sphere first (the SWA point's SI norm is below rho), as the authors do.
+        double scaleA = siScale(a, rho);
+        double scaleB = siScale(b, rho);
         List<Tensor> out = new ArrayList<>();
         double siSquares = 0;
         List<double[]> mixed = new ArrayList<>();
         for (int i = 0; i < a.tensors.size(); i++) {
             float[] x = a.tensors.get(i).values();
             float[] y = b.tensors.get(i).values();
+            boolean si = a.tensors.get(i).role() == TensorRole.SI;
+            double sx = si ? scaleA : 1;
+            double sy = si ? scaleB : 1;
             double[] m = new double[x.length];
             for (int j = 0; j < x.length; j++) {
-                m[j] = (1 - alpha) * x[j] + alpha * y[j];
+                m[j] = (1 - alpha) * x[j] * sx + alpha * y[j] * sy;
                 if (a.tensors.get(i).role() == TensorRole.SI) {
                     siSquares += m[j] * m[j];
                 }

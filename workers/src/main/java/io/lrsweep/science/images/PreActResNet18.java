@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Pre-activation ResNet-18 for 32×32 images: stem conv3x3, four stages of two blocks (widths c,
  * 2c, 4c, 8c; strides 1, 2, 2, 2), head BN-ReLU-avgpool4-linear. A shortcut that changes stride or
- * width is BN then conv1x1 on the block input. The SI variant has no BN affine parameters, no conv
+ * width is a conv1x1 of the block's pre-activated input {@code relu(bn1(x))}, as in the authors'
+ * code (study-spec §3); otherwise the block input itself. The SI variant has no BN affine parameters, no conv
  * biases and a fixed head without bias; the practical one has affine BN and a trainable head.
  */
 public final class PreActResNet18 extends Network {
@@ -23,7 +24,7 @@ public final class PreActResNet18 extends Network {
     private final NDArray headBias;
 
     private record Block(BatchNormLayer bn1, NDArray conv1, BatchNormLayer bn2, NDArray conv2, int stride,
-                         BatchNormLayer shortcutNorm, NDArray shortcutConv) {
+                         NDArray shortcutConv) {
     }
 
     PreActResNet18(NetworkSpec spec, NDManager parent, SeededRandom random) {
@@ -42,13 +43,9 @@ public final class PreActResNet18 extends Network {
                 NDArray conv1 = convWeight(n + ".conv1.weight", out, in, 3, weights, random);
                 BatchNormLayer bn2 = batchNorm(n + ".bn2", out, !si);
                 NDArray conv2 = convWeight(n + ".conv2.weight", out, out, 3, weights, random);
-                BatchNormLayer scNorm = null;
-                NDArray scConv = null;
-                if (stride != 1 || in != out) {
-                    scNorm = batchNorm(n + ".shortcut.bn", in, !si);
-                    scConv = convWeight(n + ".shortcut.conv.weight", out, in, 1, weights, random);
-                }
-                blocks.add(new Block(bn1, conv1, bn2, conv2, stride, scNorm, scConv));
+                NDArray scConv = stride != 1 || in != out
+                        ? convWeight(n + ".shortcut.conv.weight", out, in, 1, weights, random) : null;
+                blocks.add(new Block(bn1, conv1, bn2, conv2, stride, scConv));
                 in = out;
             }
         }
@@ -64,9 +61,9 @@ public final class PreActResNet18 extends Network {
     public NDArray forward(NDArray images, BnMode mode) {
         NDArray x = conv(images, stem, 1, 1);
         for (Block b : blocks) {
-            NDArray shortcut = b.shortcutConv() == null ? x
-                    : conv(b.shortcutNorm().apply(x, mode), b.shortcutConv(), b.stride(), 0);
-            NDArray o = conv(Activation.relu(b.bn1().apply(x, mode)), b.conv1(), b.stride(), 1);
+            NDArray pre = Activation.relu(b.bn1().apply(x, mode));
+            NDArray shortcut = b.shortcutConv() == null ? x : conv(pre, b.shortcutConv(), b.stride(), 0);
+            NDArray o = conv(pre, b.conv1(), b.stride(), 1);
             o = conv(Activation.relu(b.bn2().apply(o, mode)), b.conv2(), 1, 1);
             x = o.add(shortcut);
         }

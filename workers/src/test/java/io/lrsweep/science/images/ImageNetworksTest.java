@@ -60,6 +60,21 @@ class ImageNetworksTest {
         }
     }
 
+    /**
+     * The practical ResNet-18 (c = 64) has the 11,171,146 trainable parameters of the reference
+     * pre-activation ResNet-18 for CIFAR-10 (conv1x1 shortcuts on the pre-activated input, no BN of
+     * their own), plus the 1,024 of the head's BN that the authors' variant adds before pooling.
+     */
+    @Test
+    void thePracticalResNetHasTheReferenceParameterCountAndNoShortcutNorm() {
+        try (Network resnet = Network.create(spec("resnet18", 64), manager, 1)) {
+            long trainable = resnet.tensors().stream().filter(t -> t.role().trained())
+                    .mapToLong(t -> t.array().getShape().size()).sum();
+            assertThat(trainable).isEqualTo(11_171_146 + 1_024);
+            assertThat(resnet.tensors()).noneMatch(t -> t.name().contains("shortcut.bn"));
+        }
+    }
+
     @Test
     void initialisationPutsSiWeightsOnTheSphereAndTheHeadAtNormTen() {
         for (String model : List.of("si-convnet", "si-resnet18")) {

@@ -88,6 +88,34 @@ class NetworkStateTest {
     }
 
     @Test
+    void interpolationPutsBothEndPointsOnTheSphereFirst() {
+        // An SWA point's SI norm is below rho: halving a's SI weights must not move the mix.
+        float[] head = {1, 2};
+        NetworkState a = state(7, head);
+        NetworkState b = state(8, head);
+        float[] halved = a.tensors().get(0).values().clone();
+        for (int i = 0; i < halved.length; i++) {
+            halved[i] /= 2;
+        }
+        NetworkState shrunk = new NetworkState(List.of(a.tensors().get(0).withValues(halved), a.tensors().get(1),
+                a.tensors().get(2)));
+        double[] expected = NetworkState.interpolate(a, b, 0.4, 12).geometryVector();
+        double[] got = NetworkState.interpolate(shrunk, b, 0.4, 12).geometryVector();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(got[i]).isCloseTo(expected[i], within(1e-5));
+        }
+    }
+
+    @Test
+    void anglesOfThePracticalModelAreOverItsConvolutionKernelsOnly() {
+        NetworkState p = new NetworkState(List.of(
+                new NetworkState.Tensor("conv.weight", TensorRole.TRAINABLE, new long[] {1, 1, 1, 2}, new float[] {3, 4}),
+                new NetworkState.Tensor("bn.weight", TensorRole.TRAINABLE, new long[] {1}, new float[] {7}),
+                new NetworkState.Tensor("head.weight", TensorRole.TRAINABLE, new long[] {1, 2}, new float[] {5, 6})));
+        assertThat(p.geometryVector()).containsExactly(3, 4);
+    }
+
+    @Test
     void aCheckpointRoundTripsBitExactlyAndATruncatedOneIsRefused() throws Exception {
         NetworkState s = state(9, new float[] {1, 2});
         ImageTrainingState t = new ImageTrainingState(7, s, state(10, new float[] {0, 0}),
