@@ -19,7 +19,6 @@ public final class TinyImageStudy {
         o.put("flrs", List.of(1e-3, 1e-2));
         o.put("geometryFlrLow", 1e-3);
         o.put("geometryFlrHigh", 1e-2);
-        o.put("featureFlr", 1e-3);
         o.put("width", 2);
         o.put("trainSize", 256);
         o.put("testSize", 200);

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Study inputs small enough for tests: the synthetic-quick preset with one seed, two K and short training. */
+/** Study inputs small enough for tests: the synthetic-quick preset with one seed, two FLRs, two K and short training. */
 public final class TinyStudy {
     private TinyStudy() {
     }
@@ -23,6 +23,10 @@ public final class TinyStudy {
         o.put("geometryK", 5);
         o.put("testSize", 300);
         o.put("singleFeatureSize", 100);
+        // The geometry pair only, and a few sharpness probes: the same code paths at a tenth of the cost.
+        o.put("flrs", List.of(3.16e-5, 7.5e-3));
+        o.put("sharpnessProbes", 10);
+        o.put("sharpnessIterations", 10);
         o.putAll(overrides);
         Map<String, Object> in = new HashMap<>();
         in.put("preset", "synthetic-quick");

@@ -7,9 +7,11 @@ import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.text.DecimalFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -20,12 +22,15 @@ import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /** The report's figures as PNG bytes: quantities against PLR on a log axis, regime bands shaded. */
 public final class ReportCharts {
@@ -40,13 +45,22 @@ public final class ReportCharts {
     private ReportCharts() {
     }
 
+    /** A figure: its PNG bytes and the one-line caption saying what the paper claims it shows. */
+    public record Figure(byte[] png, String caption) {
+    }
+
     /** All figures of a report, by file name. */
-    public static Map<String, byte[]> all(StudyReport r) throws IOException {
-        Map<String, byte[]> figures = new LinkedHashMap<>();
+    public static Map<String, Figure> all(StudyReport r) throws IOException {
+        Map<String, Figure> figures = new LinkedHashMap<>();
         List<StudyReport.PlrRow> rows = r.perPlr();
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> pre = new LinkedHashMap<>();
         pre.put("pre-training", row -> row.pretrain().testAccuracy());
-        figures.put("pretrain-accuracy.png", chart("Pre-training: test accuracy", "test accuracy", rows, pre));
+        if (rows.stream().anyMatch(row -> row.pretrain().pointTestAccuracy() != row.pretrain().testAccuracy())) {
+            pre.put("pre-trained point", row -> row.pretrain().pointTestAccuracy());
+        }
+        figures.put("pretrain-accuracy.png", new Figure(chart("Pre-training: test accuracy", "test accuracy", rows,
+                pre), "Pre-training alone peaks at a PLR below the 2A band and never reaches the best fine-tuned or"
+                + " SWA accuracy (images: mean of the last epochs and the pre-trained point itself)."));
 
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> ft = new LinkedHashMap<>();
         for (int i = 0; i < rows.get(0).finetune().size(); i++) {
@@ -54,7 +68,9 @@ public final class ReportCharts {
             ft.put("FT, FLR " + rows.get(0).finetune().get(i).flr(), row -> row.finetune().get(fi).testAccuracy());
         }
         ft.put("pre-training", row -> row.pretrain().testAccuracy());
-        figures.put("finetune-accuracy.png", chart("Fine-tuning: test accuracy", "test accuracy", rows, ft));
+        figures.put("finetune-accuracy.png", new Figure(chart("Fine-tuning: test accuracy", "test accuracy", rows,
+                ft), "The paper: fine-tuning peaks for PLRs in the 2A band, just above the convergence threshold,"
+                + " whatever the FLR."));
 
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> swa = new LinkedHashMap<>();
         for (int i = 0; i < rows.get(0).average().size(); i++) {
@@ -62,58 +78,91 @@ public final class ReportCharts {
             swa.put("SWA, K=" + rows.get(0).average().get(i).k(), row -> row.average().get(ai).testAccuracy());
         }
         swa.put("pre-training", row -> row.pretrain().testAccuracy());
-        figures.put("average-accuracy.png", chart("SWA: test accuracy", "test accuracy", rows, swa));
+        figures.put("average-accuracy.png", new Figure(chart("SWA: test accuracy", "test accuracy", rows, swa),
+                "The paper: weight averaging, like fine-tuning, is best for PLRs in the 2A band."));
 
-        figures.put("angles.png", chart("Angular distance between points", "angle (rad)", rows,
-                geometry(rows, StudyReport.PairGeometry::angle)));
-        figures.put("barriers-train.png", chart("Train error barrier", "barrier (fraction of error)", rows,
-                geometry(rows, StudyReport.PairGeometry::barrierTrain)));
-        figures.put("barriers-test.png", chart("Test error barrier", "barrier (fraction of error)", rows,
-                geometry(rows, StudyReport.PairGeometry::barrierTest)));
-
-        StudyReport.FeatureSummary first = rows.get(0).features();
-        switch (first.values()) {
-            case Features.Bands bands -> {
-                Map<String, ToDoubleFunction<StudyReport.PlrRow>> series = new LinkedHashMap<>();
-                for (String band : bands.accuracy().keySet()) {
-                    series.put(band + " band", row -> bandsOf(row).accuracy().get(band));
-                }
-                figures.put("features-bands.png", chart("Test accuracy on Fourier bands (" + first.source() + ")",
-                        "band-only test accuracy", rows, series));
-            }
-            case Features.SingleFeatures single -> {
-                Map<String, ToDoubleFunction<StudyReport.PlrRow>> sorted = new LinkedHashMap<>();
-                for (int f = 0; f < single.sorted().length; f++) {
-                    int fi = f;
-                    sorted.put("rank " + (f + 1), row -> singleOf(row).sorted()[fi]);
-                }
-                figures.put("features-sorted.png", chart("Sorted single-feature accuracies ("
-                        + first.source() + ")", "single-feature test accuracy", rows, sorted));
-                Map<String, ToDoubleFunction<StudyReport.PlrRow>> conc = new LinkedHashMap<>();
-                conc.put("concentration", row -> singleOf(row).concentration());
-                figures.put("features-concentration.png", chart("Feature concentration (1 = one feature, 1/16 = all"
-                        + " equal)", "concentration", rows, conc));
-            }
+        figures.put("angles.png", new Figure(chart("Angular distance between points", "angle (rad)", rows,
+                geometry(rows, StudyReport.PairGeometry::angle)), "The paper: in 2A the SWA and fine-tuned points"
+                + " are close (small angles); angles grow through 2B (seed means)."));
+        figures.put("barriers-train.png", new Figure(band("Train error barrier (median, IQR shaded)",
+                "barrier (fraction of error)", rows, StudyReport.PairGeometry::barrierTrainMedian,
+                StudyReport.PairGeometry::barrierTrainIqr), "The paper: no barrier between the points in 2A"
+                + " (one basin); barriers grow in 2B and appear at small PLRs when fine-tuning with a high FLR."));
+        figures.put("barriers-test.png", new Figure(band("Test error barrier (median, IQR shaded)",
+                "barrier (fraction of error)", rows, StudyReport.PairGeometry::barrierTestMedian,
+                StudyReport.PairGeometry::barrierTestIqr), "The paper: as for train error; the regime rule uses"
+                + " the median over seeds of each seed's largest test barrier."));
+        features(rows, figures);
+        if (rows.stream().allMatch(row -> row.sharpness() != null)) {
+            Map<String, ToDoubleFunction<StudyReport.PlrRow>> sharp = new LinkedHashMap<>();
+            sharp.put("trace, pre-trained", row -> row.sharpness().trace());
+            sharp.put("trace, FT low FLR", row -> row.sharpness().finetuneLow().trace());
+            sharp.put("top eigenvalue × 100, pre-trained", row -> 100 * row.sharpness().topEigenvalue());
+            figures.put("sharpness.png", new Figure(chart("Sharpness: Hessian trace and top eigenvalue",
+                    "sharpness", rows, sharp), "The paper (appendix): larger PLRs lead to flatter points; the"
+                    + " trace and top eigenvalue of the Hessian over the SI parameters fall with the PLR."));
+        }
+        if (rows.stream().allMatch(row -> row.weightNorms() != null)) {
+            figures.put("weight-norms.png", new Figure(histograms(rows), "The paper (regime 3): at divergent PLRs"
+                    + " the norms of many filters collapse, which shows as mass at small log10(‖W[i]‖/ρ)."));
+        }
+        if (rows.stream().allMatch(row -> row.epochLoss() != null)) {
+            figures.put("training-curves.png", new Figure(curves("Pre-training: mean training loss", "epoch",
+                    "train loss", rows, StudyReport.PlrRow::epochLoss, 1, true), "Regime 1 drives the training loss"
+                    + " to zero; regime 2 settles at a non-zero level; regime 3 stays at chance level."));
+        }
+        StudyReport.PairGeometry path = rows.get(0).geometry().get(0);
+        if (rows.stream().allMatch(row -> row.geometry().get(0).trainLossCurve() != null)) {
+            figures.put("path-loss.png", new Figure(curves("Train-mode loss along " + path.pair(), "α", "train loss",
+                    rows, row -> row.geometry().get(0).trainLossCurve(), 0, true), "The paper (appendix): in 2A the"
+                    + " loss stays flat between the points; in 2B and at small PLRs it rises in between."));
+        }
+        if (rows.stream().allMatch(row -> row.geometry().get(0).gradientNormCurve() != null)) {
+            figures.put("path-gradient-norm.png", new Figure(curves("Gradient norm along " + path.pair(), "α",
+                    "‖∇L‖ over the SI parameters", rows, row -> row.geometry().get(0).gradientNormCurve(), 0, true),
+                    "The paper (appendix): the gradient norm along the segment mirrors the loss barrier."));
         }
         return figures;
     }
 
-    private static Features.Bands bandsOf(StudyReport.PlrRow row) {
-        return (Features.Bands) row.features().values();
-    }
-
-    private static Features.SingleFeatures singleOf(StudyReport.PlrRow row) {
-        return (Features.SingleFeatures) row.features().values();
-    }
-
-    private static Map<String, ToDoubleFunction<StudyReport.PlrRow>> geometry(
-            List<StudyReport.PlrRow> rows, ToDoubleFunction<StudyReport.PairGeometry> value) {
-        Map<String, ToDoubleFunction<StudyReport.PlrRow>> series = new LinkedHashMap<>();
-        for (int g = 0; g < rows.get(0).geometry().size(); g++) {
-            int gi = g;
-            series.put(rows.get(0).geometry().get(g).pair(), row -> value.applyAsDouble(row.geometry().get(gi)));
+    /** The feature figures: sorted single features and concentration at four points, or band accuracies. */
+    private static void features(List<StudyReport.PlrRow> rows, Map<String, Figure> figures) throws IOException {
+        List<String> points = StudyReport.FeaturePoints.NAMES;
+        switch (rows.get(0).features().points().get("finetune_low").values()) {
+            case Features.SingleFeatures single -> {
+                Map<String, ToDoubleFunction<StudyReport.PlrRow>> sorted = new LinkedHashMap<>();
+                for (int f = 0; f < single.sorted().length; f++) {
+                    int fi = f;
+                    sorted.put("rank " + (f + 1), row -> singleOf(row, "finetune_low").sorted()[fi]);
+                }
+                figures.put("features-sorted.png", new Figure(chart("Sorted single-feature accuracies (fine-tuned,"
+                        + " low FLR)", "single-feature test accuracy", rows, sorted), "The paper: in 2A one or two"
+                        + " features stand far above 50 %, the rest near it (sparse); small PLRs learn all a little."));
+                Map<String, ToDoubleFunction<StudyReport.PlrRow>> conc = new LinkedHashMap<>();
+                for (String point : points) {
+                    conc.put(point, row -> singleOf(row, point).concentration());
+                }
+                figures.put("features-concentration.png", new Figure(chart("Feature concentration (1 = one feature,"
+                        + " 1/16 = all equal)", "concentration", rows, conc), "The paper: features concentrate in"
+                        + " 2A at every point (pre-trained, both fine-tuned, SWA); too-large PLRs learn none."));
+            }
+            case Features.Bands bands -> {
+                for (String point : points) {
+                    Map<String, ToDoubleFunction<StudyReport.PlrRow>> series = new LinkedHashMap<>();
+                    for (String band : bands.accuracy().keySet()) {
+                        series.put(band + " band", row -> ((Features.Bands) row.features().points().get(point)
+                                .values()).accuracy().get(band));
+                    }
+                    figures.put("features-bands-" + point + ".png", new Figure(chart("Test accuracy on Fourier bands ("
+                            + point + ")", "band-only test accuracy", rows, series), "The paper: 2A models rely on a"
+                            + " few frequency bands (mostly low), small PLRs spread over more of them."));
+                }
+            }
         }
-        return series;
+    }
+
+    private static Features.SingleFeatures singleOf(StudyReport.PlrRow row, String point) {
+        return (Features.SingleFeatures) row.features().points().get(point).values();
     }
 
     static byte[] chart(String title, String yLabel, List<StudyReport.PlrRow> rows,
@@ -129,16 +178,8 @@ public final class ReportCharts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, "PLR (effective learning rate)", yLabel, data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis x = new LogAxis("PLR (effective learning rate)");
-        x.setBase(10);
-        x.setSmallestValue(1e-12);
-        x.setTickUnit(new NumberTickUnit(1.0));
-        x.setNumberFormatOverride(new DecimalFormat("0.##E0"));
-        plot.setDomainAxis(x);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainAxis(plrAxis());
+        style(plot);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -156,6 +197,132 @@ public final class ReportCharts {
         }
         plot.setRenderer(renderer);
         shadeRegimes(plot, rows);
+        return png(chart);
+    }
+
+    private static Map<String, ToDoubleFunction<StudyReport.PlrRow>> geometry(
+            List<StudyReport.PlrRow> rows, ToDoubleFunction<StudyReport.PairGeometry> value) {
+        Map<String, ToDoubleFunction<StudyReport.PlrRow>> series = new LinkedHashMap<>();
+        for (int g = 0; g < rows.get(0).geometry().size(); g++) {
+            int gi = g;
+            series.put(rows.get(0).geometry().get(g).pair(), row -> value.applyAsDouble(row.geometry().get(gi)));
+        }
+        return series;
+    }
+
+    /** Medians against PLR, one line per pair, with the quartiles of each shaded. */
+    private static byte[] band(String title, String yLabel, List<StudyReport.PlrRow> rows,
+                               ToDoubleFunction<StudyReport.PairGeometry> median,
+                               ToDoubleFunction<StudyReport.PairGeometry> iqrOf) throws IOException {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        boolean train = title.startsWith("Train");
+        for (int g = 0; g < rows.get(0).geometry().size(); g++) {
+            YIntervalSeries s = new YIntervalSeries(rows.get(0).geometry().get(g).pair());
+            for (var row : rows) {
+                StudyReport.PairGeometry p = row.geometry().get(g);
+                double[] q = train ? p.barrierTrainQuartiles() : p.barrierTestQuartiles();
+                s.add(row.plr(), median.applyAsDouble(p), q[0], q[1]);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "PLR (effective learning rate)", yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setDomainAxis(plrAxis());
+        style(plot);
+        DeviationRenderer renderer = new DeviationRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesFillPaint(i, Color.getHSBColor(i / 3f, 0.6f, 0.9f));
+            renderer.setSeriesPaint(i, Color.getHSBColor(i / 3f, 0.8f, 0.7f));
+        }
+        renderer.setAlpha(0.2f);
+        plot.setRenderer(renderer);
+        shadeRegimes(plot, rows);
+        return png(chart);
+    }
+
+    /** The weight-norm histogram of every PLR as a line over log10(‖W[i]‖/ρ), as fractions of its filters. */
+    private static byte[] histograms(List<StudyReport.PlrRow> rows) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var row : rows) {
+            StudyReport.Histogram h = row.weightNorms();
+            long total = Arrays.stream(h.counts()).sum();
+            XYSeries s = new XYSeries("PLR " + row.plr() + " (" + row.regime() + ")", false, true);
+            for (int i = 0; i < h.counts().length; i++) {
+                s.add((h.edges()[i] + h.edges()[i + 1]) / 2, total == 0 ? 0 : (double) h.counts()[i] / total);
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart("Norms of filters and neurons at the pre-trained point",
+                "log10(‖W[i]‖ / ρ)", "fraction of filters", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        style(plot);
+        plot.setRenderer(rainbow(data.getSeriesCount()));
+        return png(chart);
+    }
+
+    /** One line per PLR of a curve against its index (epochs from {@code firstX}, or 21 α from 0 to 1). */
+    private static byte[] curves(String title, String xLabel, String yLabel, List<StudyReport.PlrRow> rows,
+                                 Function<StudyReport.PlrRow, double[]> curve, int firstX, boolean logY)
+            throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        boolean positive = true;
+        for (var row : rows) {
+            double[] v = curve.apply(row);
+            XYSeries s = new XYSeries("PLR " + row.plr() + " (" + row.regime() + ")", false, true);
+            for (int i = 0; i < v.length; i++) {
+                double x = firstX > 0 ? i + firstX : (double) i / Math.max(1, v.length - 1);
+                s.add(x, v[i]);
+                positive &= v[i] > 0;
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true,
+                false, false);
+        XYPlot plot = chart.getXYPlot();
+        if (logY && positive) {
+            LogAxis y = new LogAxis(yLabel);
+            y.setBase(10);
+            y.setSmallestValue(1e-12);
+            y.setNumberFormatOverride(new DecimalFormat("0.##E0"));
+            plot.setRangeAxis(y);
+        }
+        style(plot);
+        plot.setRenderer(rainbow(data.getSeriesCount()));
+        return png(chart);
+    }
+
+    /** Lines without markers from blue (the smallest PLR) to red (the largest). */
+    private static XYLineAndShapeRenderer rainbow(int series) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < series; i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(1.5f));
+            renderer.setSeriesPaint(i, Color.getHSBColor(0.66f * (1 - (float) i / Math.max(1, series - 1)), 0.85f,
+                    0.8f));
+        }
+        return renderer;
+    }
+
+    private static LogAxis plrAxis() {
+        LogAxis x = new LogAxis("PLR (effective learning rate)");
+        x.setBase(10);
+        x.setSmallestValue(1e-12);
+        x.setTickUnit(new NumberTickUnit(1.0));
+        x.setNumberFormatOverride(new DecimalFormat("0.##E0"));
+        return x;
+    }
+
+    private static void style(XYPlot plot) {
+        if (plot.getRangeAxis() instanceof NumberAxis n) {
+            n.setAutoRangeIncludesZero(false);
+        }
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
+
+    private static byte[] png(JFreeChart chart) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
         return out.toByteArray();

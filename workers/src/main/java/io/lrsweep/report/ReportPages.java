@@ -1,65 +1,90 @@
 package io.lrsweep.report;
 
 import io.lrsweep.study.Features;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The human-readable parts of a report: {@code index.html} and {@code results.csv}. */
 public final class ReportPages {
     private ReportPages() {
     }
 
+    /** One row per PLR: every aggregated number, the feature results of the four points, the sharpness. */
     public static String csv(StudyReport r) {
         StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
-                + "pretrain_test_accuracy");
+                + "pretrain_test_accuracy,pretrain_point_test_accuracy");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append(",finetune_flr_").append(f.flr()).append("_test_accuracy"));
         first.average().forEach(a -> b.append(",average_k").append(a.k()).append("_test_accuracy"));
         first.geometry().forEach(g -> b.append(",angle_").append(g.pair()).append(",barrier_train_").append(g.pair())
-                .append(",barrier_test_").append(g.pair()));
+                .append(",barrier_test_").append(g.pair()).append(",barrier_test_median_").append(g.pair())
+                .append(",barrier_test_iqr_").append(g.pair()));
         featureHeaders(first.features()).forEach(h -> b.append(',').append(h));
+        if (first.sharpness() != null) {
+            b.append(",sharpness_trace,sharpness_trace_normalized,sharpness_top_eigenvalue,sharpness_trace_finetune_low");
+        }
         b.append('\n');
         for (var row : r.perPlr()) {
             b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
                     .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
-                    .append(num(row.typicalMaxTestBarrier())).append(',').append(num(row.pretrain().testAccuracy()));
+                    .append(num(row.typicalMaxTestBarrier())).append(',').append(num(row.pretrain().testAccuracy()))
+                    .append(',').append(num(row.pretrain().pointTestAccuracy()));
             row.finetune().forEach(f -> b.append(',').append(num(f.testAccuracy())));
             row.average().forEach(a -> b.append(',').append(num(a.testAccuracy())));
             row.geometry().forEach(g -> b.append(',').append(num(g.angle())).append(',').append(num(g.barrierTrain()))
-                    .append(',').append(num(g.barrierTest())));
+                    .append(',').append(num(g.barrierTest())).append(',').append(num(g.barrierTestMedian()))
+                    .append(',').append(num(g.barrierTestIqr())));
             featureValues(row.features()).forEach(v -> b.append(',').append(num(v)));
+            if (row.sharpness() != null) {
+                var s = row.sharpness();
+                b.append(',').append(num(s.trace())).append(',').append(num(s.traceNormalized())).append(',')
+                        .append(num(s.topEigenvalue())).append(',').append(num(s.finetuneLow().trace()));
+            }
             b.append('\n');
         }
         return b.toString();
     }
 
-    public static String html(StudyReport r, List<String> figures) {
+    /** The page: summary, the paper's claims answered, every figure with its caption, the per-PLR table. */
+    public static String html(StudyReport r, Map<String, String> captions) {
         var s = r.summary();
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lrsweep report ")
                 .append(esc(r.studyId())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1000px}"
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
-                        + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:1em 0}</style></head><body>\n");
+                        + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:1em 0 0}"
+                        + "figure{margin:0 0 1.5em}figcaption{color:#444}.yes{color:#1a7f37}.no{color:#b42318}"
+                        + ".inconclusive{color:#8a6d00}</style></head><body>\n");
         b.append("<h1>Large-learning-rate study ").append(esc(r.studyId())).append("</h1>\n<p>Preset <b>")
                 .append(esc(r.preset())).append("</b>. Learning rates are effective learning rates on the sphere; "
-                        + "accuracies and barriers are fractions; angles in radians. Numbers are means over seeds."
+                        + "accuracies and barriers are fractions; angles in radians. Numbers are means over seeds,"
+                        + " barriers also medians and inter-quartile ranges."
                         + " Raw numbers: <a href=\"results.json\">results.json</a>, <a href=\"results.csv\">results.csv</a>.</p>\n");
         b.append("<h2>Summary</h2>\n<table>\n");
-        row(b, "convergence threshold (first PLR above every regime-1 PLR)", s.thresholdPlr() == null ? "none" : fmt(s.thresholdPlr()));
+        row(b, "last converging PLR (the paper's 1→2 line)", opt(s.lastConvergedPlr()));
+        row(b, "first non-converging PLR (threshold_plr)", opt(s.thresholdPlr()));
         row(b, "2A band", s.band2a() == null ? "none detected" : fmt(s.band2a().get(0)) + " … " + fmt(s.band2a().get(1)));
         row(b, "best pre-training", best(s.bestPretrain()));
         row(b, "best fine-tuning", best(s.bestFinetune()));
         row(b, "best SWA", best(s.bestAverage()));
         r.thresholds().forEach((k, v) -> row(b, "threshold " + k, fmt(v)));
-        b.append("</table>\n");
-        for (String f : figures) {
-            b.append("<img src=\"figures/").append(esc(f)).append("\" alt=\"").append(esc(f)).append("\">\n");
+        b.append("</table>\n<h2>The paper's claims in this study</h2>\n<table>\n<tr><th>claim</th><th>verdict</th>"
+                + "<th>evidence</th></tr>\n");
+        for (StudyReport.Claim c : s.claims()) {
+            b.append("<tr><td style=\"text-align:left\">").append(esc(c.claim())).append("</td><td class=\"")
+                    .append(esc(c.verdict())).append("\"><b>").append(esc(c.verdict())).append("</b></td><td style=\""
+                            + "text-align:left\">").append(esc(c.evidence())).append("</td></tr>\n");
         }
+        b.append("</table>\n");
+        captions.forEach((f, caption) -> b.append("<figure><img src=\"figures/").append(esc(f)).append("\" alt=\"")
+                .append(esc(caption)).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n"));
         b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append("<th>FT ").append(fmt(f.flr())).append("</th>"));
         first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
-        first.geometry().forEach(g -> b.append("<th>angle ").append(esc(g.pair())).append("</th><th>test barrier ")
+        first.geometry().forEach(g -> b.append("<th>angle ").append(esc(g.pair())).append("</th><th>median test barrier ")
                 .append(esc(g.pair())).append("</th>"));
         featureHeaders(first.features()).forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
         b.append("</tr>\n");
@@ -71,7 +96,7 @@ public final class ReportPages {
             row.finetune().forEach(f -> b.append("<td>").append(num(f.testAccuracy())).append("</td>"));
             row.average().forEach(a -> b.append("<td>").append(num(a.testAccuracy())).append("</td>"));
             row.geometry().forEach(g -> b.append("<td>").append(num(g.angle())).append("</td><td>")
-                    .append(num(g.barrierTest())).append("</td>"));
+                    .append(num(g.barrierTestMedian())).append("</td>"));
             featureValues(row.features()).forEach(v -> b.append("<td>").append(num(v)).append("</td>"));
             b.append("</tr>\n");
         }
@@ -93,24 +118,36 @@ public final class ReportPages {
                 .append("</td></tr>\n");
     }
 
+    private static String opt(Double v) {
+        return v == null ? "none" : fmt(v);
+    }
+
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
-    /** Feature columns: the concentration (synthetic) or one accuracy per Fourier band (images). */
-    private static List<String> featureHeaders(StudyReport.FeatureSummary f) {
-        return switch (f.values()) {
-            case Features.SingleFeatures s -> List.of("feature_concentration");
-            case Features.Bands b -> b.accuracy().keySet().stream().map(band -> "band_" + band + "_test_accuracy")
-                    .toList();
-        };
+    /** Feature columns per point: the concentration (synthetic) or one accuracy per Fourier band (images). */
+    private static List<String> featureHeaders(StudyReport.FeaturePoints f) {
+        List<String> out = new ArrayList<>();
+        f.points().forEach((point, summary) -> {
+            switch (summary.values()) {
+                case Features.SingleFeatures s -> out.add("concentration_" + point);
+                case Features.Bands bands -> bands.accuracy().keySet()
+                        .forEach(band -> out.add("band_" + band + "_test_accuracy_" + point));
+            }
+        });
+        return out;
     }
 
-    private static List<Double> featureValues(StudyReport.FeatureSummary f) {
-        return switch (f.values()) {
-            case Features.SingleFeatures s -> List.of(s.concentration());
-            case Features.Bands b -> List.copyOf(b.accuracy().values());
-        };
+    private static List<Double> featureValues(StudyReport.FeaturePoints f) {
+        List<Double> out = new ArrayList<>();
+        f.points().values().forEach(summary -> {
+            switch (summary.values()) {
+                case Features.SingleFeatures s -> out.add(s.concentration());
+                case Features.Bands bands -> out.addAll(bands.accuracy().values());
+            }
+        });
+        return out;
     }
 
     private static String num(double v) {

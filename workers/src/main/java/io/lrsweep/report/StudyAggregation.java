@@ -2,19 +2,23 @@ package io.lrsweep.report;
 
 import io.lrsweep.science.Regime;
 import io.lrsweep.science.RegimeThresholds;
+import io.lrsweep.science.Sharpness;
 import io.lrsweep.science.Vectors;
 import io.lrsweep.study.BranchResults;
 import io.lrsweep.study.Features;
-import io.lrsweep.study.RateLabel;
 import io.lrsweep.study.StudyConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
-/** Averages branch results over seeds, classifies each PLR's regime and finds the summary numbers. */
+/** Aggregates branch results over seeds, classifies each PLR's regime and finds the summary numbers. */
 public final class StudyAggregation {
+    /** Edges of the weight-norm histograms: log10(‖W[i]‖ / rho) from 10⁻⁶ to 1 in quarter decades. */
+    static final double[] WEIGHT_NORM_EDGES = edges(-6, 0, 0.25);
+
     private StudyAggregation() {
     }
 
@@ -43,6 +47,7 @@ public final class StudyAggregation {
         units.put("barrier", "fraction of error (0.01 = one percentage point)");
         units.put("angle", "radians");
         units.put("learning_rate", "effective learning rate on the sphere");
+        units.put("weight_norms", "log10 of a filter's or neuron's norm over rho");
         return new StudyReport(c.studyId(), c.preset(), units, thresholds, summary(c, rows), rows);
     }
 
@@ -53,10 +58,15 @@ public final class StudyAggregation {
         List<StudyReport.PairGeometry> geometry = new ArrayList<>();
         for (int g = 0; g < runs.get(0).geometry().size(); g++) {
             int gi = g;
-            geometry.add(new StudyReport.PairGeometry(runs.get(0).geometry().get(g).pair(),
-                    mean(runs, r -> r.geometry().get(gi).angle()),
-                    mean(runs, r -> r.geometry().get(gi).barrierTrain()),
-                    mean(runs, r -> r.geometry().get(gi).barrierTest())));
+            Function<BranchResults, BranchResults.Geometry> pair = r -> r.geometry().get(gi);
+            double[] train = runs.stream().mapToDouble(r -> pair.apply(r).barrierTrain()).toArray();
+            double[] test = runs.stream().mapToDouble(r -> pair.apply(r).barrierTest()).toArray();
+            geometry.add(new StudyReport.PairGeometry(pair.apply(runs.get(0)).pair(),
+                    mean(runs, r -> pair.apply(r).angle()), Vectors.mean(train), Vectors.mean(test),
+                    Vectors.median(train), iqr(train), Vectors.median(test), iqr(test), quartiles(train),
+                    quartiles(test),
+                    meanCurve(runs, r -> pair.apply(r).trainLossCurve()),
+                    meanCurve(runs, r -> pair.apply(r).gradientNormCurve())));
         }
         // A PLR is classified by its typical seed: it converges when most seeds did, and its barrier
         // is the median over seeds of each seed's largest test barrier, so one seed that jumps out of
@@ -73,58 +83,95 @@ public final class StudyAggregation {
             avg.add(new StudyReport.KAccuracy(k, mean(runs, r -> average(r, k).testAccuracy()),
                     mean(runs, r -> average(r, k).trainAccuracy())));
         }
-        StudyReport.FeatureSummary features = new StudyReport.FeatureSummary("finetune flr="
-                + RateLabel.of(c.featureFlr()), meanFeatures(c, runs));
+        Map<String, StudyReport.FeatureSummary> points = new LinkedHashMap<>();
+        List<Function<BranchResults, BranchResults.Point>> at = List.of(BranchResults::pretrain,
+                r -> finetune(r, c.geometryFlrLow()), r -> finetune(r, c.geometryFlrHigh()),
+                r -> average(r, c.geometryK()));
+        for (int i = 0; i < at.size(); i++) {
+            int pi = i;
+            points.put(StudyReport.FeaturePoints.NAMES.get(i), new StudyReport.FeatureSummary(
+                    meanFeatures(runs, r -> at.get(pi).apply(r).features())));
+        }
         return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
                 mean(runs, BranchResults::minEpochLoss), typicalBarrier,
-                new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().trainAccuracy()),
-                        mean(runs, r -> r.pretrain().testLoss())),
-                ft, avg, geometry, features);
+                new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().testAccuracy()),
+                        mean(runs, r -> r.pretrain().trainAccuracy()), mean(runs, r -> r.pretrain().testLoss())),
+                ft, avg, geometry, new StudyReport.FeaturePoints(points), sharpness(runs), weightNorms(runs),
+                meanCurve(runs, BranchResults::epochLoss));
     }
 
     /**
-     * The seed mean of the feature results of the points fine-tuned with the feature FLR; single
-     * features are sorted per run before averaging (study-spec §6).
+     * The seed mean of the feature results of one point; single features are sorted per run
+     * before averaging (study-spec §6).
      */
-    private static Features meanFeatures(StudyConfig c, List<BranchResults> runs) {
-        return switch (finetune(runs.get(0), c.featureFlr()).features()) {
+    private static Features meanFeatures(List<BranchResults> runs, Function<BranchResults, Features> of) {
+        return switch (of.apply(runs.get(0))) {
             case Features.SingleFeatures first -> {
                 int count = first.sorted().length;
                 double[] accuracy = new double[count];
                 double[] sorted = new double[count];
                 for (int f = 0; f < count; f++) {
                     int fi = f;
-                    accuracy[f] = mean(runs, r -> single(r, c).accuracy()[fi]);
-                    sorted[f] = mean(runs, r -> single(r, c).sorted()[fi]);
+                    accuracy[f] = mean(runs, r -> ((Features.SingleFeatures) of.apply(r)).accuracy()[fi]);
+                    sorted[f] = mean(runs, r -> ((Features.SingleFeatures) of.apply(r)).sorted()[fi]);
                 }
-                yield new Features.SingleFeatures(accuracy, sorted, mean(runs, r -> single(r, c).concentration()));
+                yield new Features.SingleFeatures(accuracy, sorted,
+                        mean(runs, r -> ((Features.SingleFeatures) of.apply(r)).concentration()));
             }
             case Features.Bands first -> {
                 Map<String, Double> bands = new LinkedHashMap<>();
                 for (String band : first.accuracy().keySet()) {
-                    bands.put(band, mean(runs, r -> ((Features.Bands) finetune(r, c.featureFlr()).features())
-                            .accuracy().get(band)));
+                    bands.put(band, mean(runs, r -> ((Features.Bands) of.apply(r)).accuracy().get(band)));
                 }
                 yield new Features.Bands(bands);
             }
         };
     }
 
-    private static Features.SingleFeatures single(BranchResults r, StudyConfig c) {
-        return (Features.SingleFeatures) finetune(r, c.featureFlr()).features();
+    /** Seed means of the sharpness estimates, or null when the branches have none. */
+    private static StudyReport.SharpnessRow sharpness(List<BranchResults> runs) {
+        if (runs.stream().anyMatch(r -> r.sharpness() == null)) {
+            return null;
+        }
+        StudyReport.SharpnessOfPoint low = ofPoint(runs.stream().map(r -> r.sharpness().finetuneLow()).toList());
+        StudyReport.SharpnessOfPoint pre = ofPoint(runs.stream().map(r -> r.sharpness().pretrain()).toList());
+        return new StudyReport.SharpnessRow(pre.trace(), pre.traceNormalized(), pre.topEigenvalue(), low);
+    }
+
+    private static StudyReport.SharpnessOfPoint ofPoint(List<Sharpness.Estimate> estimates) {
+        return new StudyReport.SharpnessOfPoint(
+                estimates.stream().mapToDouble(Sharpness.Estimate::trace).average().orElse(Double.NaN),
+                estimates.stream().mapToDouble(Sharpness.Estimate::traceNormalized).average().orElse(Double.NaN),
+                estimates.stream().mapToDouble(Sharpness.Estimate::topEigenvalue).average().orElse(Double.NaN));
+    }
+
+    /** The histogram of every seed's filter norms at the pre-trained point, on fixed edges. */
+    private static StudyReport.Histogram weightNorms(List<BranchResults> runs) {
+        double[] e = WEIGHT_NORM_EDGES;
+        long[] counts = new long[e.length - 1];
+        for (BranchResults r : runs) {
+            if (r.filterNorms() == null) {
+                return null;
+            }
+            for (double v : r.filterNorms()) {
+                int bin = (int) Math.floor((v - e[0]) / (e[1] - e[0]));
+                counts[Math.max(0, Math.min(counts.length - 1, bin))]++;
+            }
+        }
+        return new StudyReport.Histogram(e.clone(), counts);
     }
 
     private static StudyReport.Summary summary(StudyConfig c, List<StudyReport.PlrRow> rows) {
-        // Threshold: the first PLR above every converging PLR.
-        double lastConverging = Double.NEGATIVE_INFINITY;
+        Double lastConverged = null;
         for (var r : rows) {
             if (r.regime().equals(Regime.CONVERGENCE.label())) {
-                lastConverging = r.plr();
+                lastConverged = r.plr();
             }
         }
+        // Threshold: the first PLR above every converging PLR (the first non-converging one above them).
         Double threshold = null;
         for (var r : rows) {
-            if (r.plr() > lastConverging) {
+            if (lastConverged == null || r.plr() > lastConverged) {
                 threshold = r.plr();
                 break;
             }
@@ -169,7 +216,10 @@ public final class StudyAggregation {
                 }
             }
         }
-        return new StudyReport.Summary(threshold, band, bestPre, bestFt, bestAvg, c.featureFlr());
+        // With no converging PLR the first PLR of the grid is the first non-converging one.
+        StudyReport.Summary s = new StudyReport.Summary(threshold, lastConverged, threshold, band, bestPre, bestFt,
+                bestAvg, List.of());
+        return s.withClaims(PaperClaims.check(c, rows, s));
     }
 
     private static BranchResults.Point finetune(BranchResults r, double flr) {
@@ -184,5 +234,43 @@ public final class StudyAggregation {
 
     private static double mean(List<BranchResults> runs, ToDoubleFunction<BranchResults> f) {
         return runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    /** The element-wise seed mean of a curve, over the length all seeds have; null when a seed has none. */
+    private static double[] meanCurve(List<BranchResults> runs, Function<BranchResults, double[]> curve) {
+        int n = Integer.MAX_VALUE;
+        for (BranchResults r : runs) {
+            double[] v = curve.apply(r);
+            if (v == null) {
+                return null;
+            }
+            n = Math.min(n, v.length);
+        }
+        double[] out = new double[n];
+        for (BranchResults r : runs) {
+            double[] v = curve.apply(r);
+            for (int i = 0; i < n; i++) {
+                out[i] += v[i] / runs.size();
+            }
+        }
+        return out;
+    }
+
+    private static double[] quartiles(double[] values) {
+        return new double[] {Vectors.quantile(values, 0.25), Vectors.quantile(values, 0.75)};
+    }
+
+    /** The inter-quartile range, Q3 − Q1, with linearly interpolated quartiles. */
+    static double iqr(double[] values) {
+        return Vectors.quantile(values, 0.75) - Vectors.quantile(values, 0.25);
+    }
+
+    private static double[] edges(double from, double to, double step) {
+        int n = (int) Math.round((to - from) / step);
+        double[] e = new double[n + 1];
+        for (int i = 0; i <= n; i++) {
+            e[i] = from + i * step;
+        }
+        return e;
     }
 }

@@ -1,6 +1,7 @@
 package io.lrsweep.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.lrsweep.study.Features;
@@ -8,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The numbers of a finished study, averaged over seeds per PLR, with the detected regimes and the
- * summary (threshold, 2A band, best PLRs). Serialised as {@code results.json}; accuracies, errors
- * and barriers are fractions, angles radians.
+ * The numbers of a finished study, aggregated over seeds per PLR, with the detected regimes, the
+ * summary (threshold, 2A band, best PLRs) and the paper's claims checked against them. Serialised
+ * as {@code results.json}; accuracies, errors and barriers are fractions, angles radians.
  */
 public record StudyReport(
         @JsonProperty("study_id") String studyId,
@@ -20,21 +21,38 @@ public record StudyReport(
         Summary summary,
         @JsonProperty("per_plr") List<PlrRow> perPlr) {
 
-    /** The study's findings in a few numbers. */
+    /**
+     * The study's findings in a few numbers. {@code thresholdPlr} is the first PLR above every
+     * converging PLR; the boundary lies between {@code lastConvergedPlr} (where the paper draws its
+     * 1→2 line) and {@code firstNonconvergedPlr}.
+     */
     public record Summary(
             @JsonProperty("threshold_plr") Double thresholdPlr,
+            @JsonProperty("last_converged_plr") Double lastConvergedPlr,
+            @JsonProperty("first_nonconverged_plr") Double firstNonconvergedPlr,
             @JsonProperty("band_2a") List<Double> band2a,
             @JsonProperty("best_pretrain") Best bestPretrain,
             @JsonProperty("best_finetune") Best bestFinetune,
             @JsonProperty("best_average") Best bestAverage,
-            @JsonProperty("feature_flr") double featureFlr) {
+            List<Claim> claims) {
+        public Summary withClaims(List<Claim> checked) {
+            return new Summary(thresholdPlr, lastConvergedPlr, firstNonconvergedPlr, band2a, bestPretrain,
+                    bestFinetune, bestAverage, List.copyOf(checked));
+        }
     }
 
     /** The PLR (and FLR or K) with the highest seed-mean test accuracy. */
     public record Best(double plr, Double flr, Integer k, @JsonProperty("test_accuracy") double testAccuracy) {
     }
 
-    /** One PLR, averaged over its seeds. */
+    /** One of the paper's claims, answered from this study's numbers: yes, no or inconclusive. */
+    public record Claim(String claim, String verdict, String evidence) {
+        public static final String YES = "yes";
+        public static final String NO = "no";
+        public static final String INCONCLUSIVE = "inconclusive";
+    }
+
+    /** One PLR, aggregated over its seeds. */
     public record PlrRow(
             double plr,
             String regime,
@@ -47,10 +65,19 @@ public record StudyReport(
             List<FlrAccuracy> finetune,
             List<KAccuracy> average,
             List<PairGeometry> geometry,
-            FeatureSummary features) {
+            FeaturePoints features,
+            SharpnessRow sharpness,
+            @JsonProperty("weight_norms") Histogram weightNorms,
+            /** Seed-mean training loss of each pre-training epoch (for the curves figure; not in results.json). */
+            @JsonIgnore double[] epochLoss) {
     }
 
+    /**
+     * Pre-training: {@code testAccuracy} is the paper's curve value (images: the mean of the last
+     * {@code recentEpochs} epochs), {@code pointTestAccuracy} the pre-trained point's own.
+     */
     public record Accuracy(@JsonProperty("test_accuracy") double testAccuracy,
+                           @JsonProperty("point_test_accuracy") double pointTestAccuracy,
                            @JsonProperty("train_accuracy") double trainAccuracy,
                            @JsonProperty("test_loss") double testLoss) {
     }
@@ -63,21 +90,42 @@ public record StudyReport(
                             @JsonProperty("train_accuracy") double trainAccuracy) {
     }
 
-    public record PairGeometry(String pair, double angle, @JsonProperty("barrier_train") double barrierTrain,
-                               @JsonProperty("barrier_test") double barrierTest) {
+    /**
+     * Angle (seed mean) and barriers of one pair of points: the seed mean, and the median and
+     * inter-quartile range over seeds (barriers are heavy-tailed; the authors plot median and IQR).
+     */
+    public record PairGeometry(String pair, double angle,
+                               @JsonProperty("barrier_train") double barrierTrain,
+                               @JsonProperty("barrier_test") double barrierTest,
+                               @JsonProperty("barrier_train_median") double barrierTrainMedian,
+                               @JsonProperty("barrier_train_iqr") double barrierTrainIqr,
+                               @JsonProperty("barrier_test_median") double barrierTestMedian,
+                               @JsonProperty("barrier_test_iqr") double barrierTestIqr,
+                               /** First and third quartile of the train barrier, for the shaded band. */
+                               @JsonIgnore double[] barrierTrainQuartiles,
+                               @JsonIgnore double[] barrierTestQuartiles,
+                               /** Seed-mean train-mode loss along the segment (21 points). */
+                               @JsonIgnore double[] trainLossCurve,
+                               /** Seed-mean gradient norm along the segment, or null where not measured. */
+                               @JsonIgnore double[] gradientNormCurve) {
+    }
+
+    /** Feature sparsity at the four points of the authors' figures, seed means. */
+    public record FeaturePoints(Map<String, FeatureSummary> points) {
+        /** The points: pre-trained, fine-tuned with the low and the high geometry FLR, SWA(geometry K). */
+        public static final List<String> NAMES = List.of("pretrain", "finetune_low", "finetune_high", "swa");
     }
 
     /**
-     * Feature sparsity of the fine-tuned point at the feature FLR, averaged over seeds: synthetic
-     * studies have single-feature accuracies (sorted per run, then averaged) and their
-     * concentration; image studies have the test accuracy on each Fourier band. Written with the
-     * four fields {@code results.json} has always had.
+     * The seed-mean feature results of one point: the single-feature accuracies sorted per run then
+     * averaged, and their concentration (synthetic), or the accuracy on each Fourier band (images).
      */
-    @JsonPropertyOrder({"source", "sorted_single_feature_accuracy", "concentration", "band_accuracy"})
-    public record FeatureSummary(String source, @JsonIgnore Features values) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"concentration", "sorted_single_feature_accuracy", "band_accuracy"})
+    public record FeatureSummary(@JsonIgnore Features values) {
         @JsonProperty("sorted_single_feature_accuracy")
         double[] sortedSingleFeatureAccuracy() {
-            return values instanceof Features.SingleFeatures s ? s.sorted() : new double[0];
+            return values instanceof Features.SingleFeatures s ? s.sorted() : null;
         }
 
         @JsonProperty("concentration")
@@ -89,5 +137,20 @@ public record StudyReport(
         Map<String, Double> bandAccuracy() {
             return values instanceof Features.Bands b ? b.accuracy() : null;
         }
+    }
+
+    /** Seed means of the sharpness of the pre-trained point, and of the low-FLR fine-tuned point. */
+    public record SharpnessRow(double trace, @JsonProperty("trace_normalized") double traceNormalized,
+                               @JsonProperty("top_eigenvalue") double topEigenvalue,
+                               @JsonProperty("finetune_low") SharpnessOfPoint finetuneLow) {
+    }
+
+    /** Seed means of one point's sharpness. */
+    public record SharpnessOfPoint(double trace, @JsonProperty("trace_normalized") double traceNormalized,
+                                   @JsonProperty("top_eigenvalue") double topEigenvalue) {
+    }
+
+    /** A histogram: {@code counts[i]} values fell in {@code [edges[i], edges[i+1])} (the end bins take what lies beyond). */
+    public record Histogram(double[] edges, long[] counts) {
     }
 }

@@ -175,6 +175,25 @@ public final class SiMlp {
         return gradient;
     }
 
+    /** The norm of every row of both SI matrices: one per hidden neuron of each layer. */
+    public static double[] rowNorms(Weights w) {
+        double[] si = w.si();
+        double[] out = new double[2 * HIDDEN];
+        for (int k = 0; k < HIDDEN; k++) {
+            double a = 0;
+            for (int i = 0; i < INPUT; i++) {
+                a += si[k * INPUT + i] * si[k * INPUT + i];
+            }
+            double b = 0;
+            for (int j = 0; j < HIDDEN; j++) {
+                b += si[W2_OFFSET + k * HIDDEN + j] * si[W2_OFFSET + k * HIDDEN + j];
+            }
+            out[k] = Math.sqrt(a);
+            out[HIDDEN + k] = Math.sqrt(b);
+        }
+        return out;
+    }
+
     /** Mean loss and accuracy over a whole data set. */
     public Evaluation evaluate(Weights w, Samples data) {
         int n = data.count();

@@ -25,6 +25,27 @@ public final class Vectors {
         }
     }
 
+    /** The arithmetic mean (NaN for none). */
+    public static double mean(double[] values) {
+        return Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The {@code q} quantile with linear interpolation between order statistics (position
+     * {@code q·(n−1)}, NumPy's default); 0 for none.
+     */
+    public static double quantile(double[] values, double q) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        if (v.length == 0) {
+            return 0;
+        }
+        double pos = q * (v.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, v.length - 1);
+        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+    }
+
     /** The median (mean of the two middle values for an even count; 0 for none). */
     public static double median(double[] values) {
         double[] v = values.clone();

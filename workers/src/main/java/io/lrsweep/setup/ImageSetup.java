@@ -4,6 +4,7 @@ import io.lrsweep.data.DataCache;
 import io.lrsweep.data.ImageTensors;
 import io.lrsweep.science.Evaluation;
 import io.lrsweep.science.SeededRandom;
+import io.lrsweep.science.Sharpness;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.images.BnMode;
 import io.lrsweep.science.images.EpochSchedule;
@@ -211,7 +212,18 @@ final class ImageSetup implements Setup<NetworkState> {
                 ImageGeometry.Segment s = ImageGeometry.measure(net, a, w, data.train(), data.test(), c.batchSize(),
                         EVAL_BATCH);
                 return new BranchResults.Geometry(pair, s.angle(), s.trainBarrier(), s.testBarrier(),
-                        s.trainErrors(), s.testErrors());
+                        s.trainErrors(), s.testErrors(), s.trainLosses(), null);
+            }
+
+            /** Not computed for image models yet: StudyResolver refuses sharpness probes for them. */
+            @Override
+            public Sharpness.Estimate sharpness(NetworkState point, long seed) {
+                return null;
+            }
+
+            @Override
+            public double[] filterNorms(NetworkState point) {
+                return point.filterNorms(net.spec().architecture().rho());
             }
 
             @Override

@@ -10,9 +10,11 @@ import io.lrsweep.science.FeatureSparsity;
 import io.lrsweep.science.ProjectedSgd;
 import io.lrsweep.science.Samples;
 import io.lrsweep.science.SeededRandom;
+import io.lrsweep.science.Sharpness;
 import io.lrsweep.science.SiMlp;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.TrainingState;
+import io.lrsweep.science.Vectors;
 import io.lrsweep.science.WeightAverage;
 import io.lrsweep.science.Weights;
 import io.lrsweep.study.Branch;
@@ -22,6 +24,7 @@ import io.lrsweep.study.StudyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,12 +168,43 @@ final class SyntheticSetup implements Setup<Weights> {
 
             @Override
             public BranchResults.Geometry pair(String pair, Weights a, Weights w) {
-                double[] trainCurve = ErrorBarrier.curve(a, w, ErrorBarrier.POINTS, SiMlp.RHO,
-                        p -> model.evaluate(p, data.train()).error());
-                double[] testCurve = ErrorBarrier.curve(a, w, ErrorBarrier.POINTS, SiMlp.RHO,
-                        p -> model.evaluate(p, data.test()).error());
-                return new BranchResults.Geometry(pair, AngularDistance.radians(a, w), ErrorBarrier.of(trainCurve),
-                        ErrorBarrier.of(testCurve), trainCurve, testCurve);
+                int n = ErrorBarrier.POINTS;
+                double[] trainErrors = new double[n];
+                double[] testErrors = new double[n];
+                double[] trainLoss = new double[n];
+                double[] gradientNorm = new double[n];
+                for (int i = 0; i < n; i++) {
+                    Weights p = ErrorBarrier.interpolate(a, w, (double) i / (n - 1), SiMlp.RHO);
+                    Evaluation train = model.evaluate(p, data.train());
+                    trainErrors[i] = train.error();
+                    trainLoss[i] = train.loss();
+                    testErrors[i] = model.evaluate(p, data.test()).error();
+                    gradientNorm[i] = Vectors.norm(model.fullGradient(p.si(), p.head(), data.train()));
+                }
+                return new BranchResults.Geometry(pair, AngularDistance.radians(a, w), ErrorBarrier.of(trainErrors),
+                        ErrorBarrier.of(testErrors), trainErrors, testErrors, trainLoss, gradientNorm);
+            }
+
+            /**
+             * Over the SI parameters and the training set, with products from central differences
+             * of the hand-written gradient; the step, 1e-6 of the point's norm, is small enough that
+             * almost no ReLU changes side and large enough for double precision (SharpnessTest).
+             */
+            @Override
+            public Sharpness.Estimate sharpness(Weights point, long seed) {
+                if (c.sharpnessProbes() == 0) {
+                    return null;
+                }
+                var hessianTimes = Sharpness.finiteDifference(si -> model.fullGradient(si, point.head(), data.train()),
+                        point.si(), 1e-6 * point.siNorm());
+                return Sharpness.estimate(hessianTimes, point.si().length, seed, c.sharpnessProbes(),
+                        c.sharpnessIterations());
+            }
+
+            /** The norms of the rows of both SI matrices (one row per hidden neuron). */
+            @Override
+            public double[] filterNorms(Weights point) {
+                return Arrays.stream(SiMlp.rowNorms(point)).map(v -> Math.log10(v / SiMlp.RHO)).toArray();
             }
 
             @Override

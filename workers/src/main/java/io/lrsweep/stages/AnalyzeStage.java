@@ -1,5 +1,7 @@
 package io.lrsweep.stages;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lrsweep.science.Sharpness;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Measurements;
 import io.lrsweep.setup.Setup;
@@ -66,12 +68,16 @@ public final class AnalyzeStage {
                     measure.pair("swa-ft_low", mean, low),
                     measure.pair("swa-ft_high", mean, high),
                     measure.pair("ft_low-ft_high", low, high));
+            Sharpness.Estimate sharpPre = measure.sharpness(points.pretrain(), b.seed());
+            BranchResults.PointSharpness sharpness = sharpPre == null ? null
+                    : new BranchResults.PointSharpness(sharpPre, measure.sharpness(low, b.seed()));
             Map<String, Object> pm = up.pretrain().manifest().metrics();
             double minLoss = ((Number) pm.get("minEpochLoss")).doubleValue();
             // Image pre-training records the mean test accuracy of its last epochs (the paper's curve value).
             Double recent = pm.get("recentTestAccuracy") instanceof Number n ? n.doubleValue() : null;
             results = new BranchResults(b.plr(), b.seed(), b.dataSeed(), minLoss, minLoss < c.convergenceLoss(), pre,
-                    ft, swa, geometry, recent);
+                    ft, swa, geometry, recent, sharpness, measure.filterNorms(points.pretrain()),
+                    epochLoss(up.pretrain()));
         }
         dir.write(RESULTS, Json.bytes(results));
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -88,6 +94,16 @@ public final class AnalyzeStage {
                 RateLabel.of(results.plr()), results.seed(), results.pretrain().testAccuracy(),
                 results.maxTestBarrier()));
         return StageCache.outcome(dir, m, false);
+    }
+
+    /** The pre-training curve's per-epoch mean training loss, from its verified {@code curve.json}. */
+    private static double[] epochLoss(PointLoader.Finished pretrain) throws IOException {
+        JsonNode curve = Json.MAPPER.readTree(pretrain.read(StudyLayout.CURVE));
+        double[] out = new double[curve.path("epochLoss").size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = curve.path("epochLoss").get(i).asDouble();
+        }
+        return out;
     }
 
     /** Reads a finished analysis of a branch, verified against its manifest. */

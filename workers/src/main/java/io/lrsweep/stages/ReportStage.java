@@ -62,19 +62,20 @@ public final class ReportStage {
         }
         StudyReport report = StudyAggregation.aggregate(c, branches);
         List<String> names = new ArrayList<>();
-        List<String> figures = new ArrayList<>();
+        Map<String, String> captions = new LinkedHashMap<>();
         for (var e : ReportCharts.all(report).entrySet()) {
-            dir.write("figures/" + e.getKey(), e.getValue());
+            dir.write("figures/" + e.getKey(), e.getValue().png());
             names.add("figures/" + e.getKey());
-            figures.add(e.getKey());
+            captions.put(e.getKey(), e.getValue().caption());
         }
         dir.write("results.json", Json.bytes(report));
         dir.write("results.csv", ReportPages.csv(report).getBytes(StandardCharsets.UTF_8));
-        dir.write("index.html", ReportPages.html(report, figures).getBytes(StandardCharsets.UTF_8));
+        dir.write("index.html", ReportPages.html(report, captions).getBytes(StandardCharsets.UTF_8));
         names.addAll(List.of("results.json", "results.csv", "index.html"));
         var s = report.summary();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("thresholdPlr", s.thresholdPlr());
+        metrics.put("lastConvergedPlr", s.lastConvergedPlr());
         metrics.put("band2a", s.band2a());
         metrics.put("bestFinetunePlr", s.bestFinetune().plr());
         metrics.put("bestFinetuneTestAccuracy", s.bestFinetune().testAccuracy());

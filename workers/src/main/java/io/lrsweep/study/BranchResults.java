@@ -4,16 +4,28 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.lrsweep.science.Sharpness;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything the analysis measured on one branch. Accuracies, errors and barriers are fractions
  * (0.01 = one percentage point); angles are radians.
+ *
+ * @param sharpness   of the pre-trained point and of the point fine-tuned with the low geometry FLR,
+ *                    or null where the setup computes none
+ * @param filterNorms {@code log10(‖W[i]‖ / rho)} of every output filter or neuron of the SI
+ *                    tensors of the pre-trained point
+ * @param epochLoss   the pre-training curve: mean training loss of every epoch
  */
 public record BranchResults(double plr, int seed, int dataSeed, double minEpochLoss, boolean converged,
                             Point pretrain, List<Point> finetune, List<Point> average, List<Geometry> geometry,
-                            Double recentTestAccuracy) {
+                            Double recentTestAccuracy, PointSharpness sharpness, double[] filterNorms,
+                            double[] epochLoss) {
+
+    /** Sharpness of the pre-trained point and of the low-FLR fine-tuned point. */
+    public record PointSharpness(Sharpness.Estimate pretrain, Sharpness.Estimate finetuneLow) {
+    }
 
     /**
      * Measurements of one point (pre-trained, fine-tuned with {@code flr}, or SWA over {@code k}).
@@ -65,9 +77,14 @@ public record BranchResults(double plr, int seed, int dataSeed, double minEpochL
         return recentTestAccuracy != null ? recentTestAccuracy : pretrain.testAccuracy();
     }
 
-    /** Angle and linear-interpolation barriers between two points, with the measured error curves. */
+    /**
+     * Angle and linear-interpolation barriers between two points, with the curves measured at the
+     * 21 points of the segment: train and test error, train-mode loss, and the norm of the loss
+     * gradient over the SI parameters (null where the setup does not measure it).
+     */
     public record Geometry(String pair, double angle, double barrierTrain, double barrierTest,
-                           double[] trainErrorCurve, double[] testErrorCurve) {
+                           double[] trainErrorCurve, double[] testErrorCurve, double[] trainLossCurve,
+                           double[] gradientNormCurve) {
     }
 
     /** The largest test barrier over the geometry pairs (regime 2A/2B criterion). */

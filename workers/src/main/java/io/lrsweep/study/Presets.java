@@ -1,6 +1,7 @@
 package io.lrsweep.study;
 
 import io.lrsweep.data.DataSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,18 @@ public final class Presets {
     public static final List<Double> SYNTHETIC_PAPER_PLRS = List.of(3.16e-5, 5.62e-5, 1e-4, 1.78e-4, 3.16e-4, 5.62e-4,
             1e-3, 1.78e-3, 3.16e-3, 5.62e-3, 7.5e-3, 1e-2, 1.33e-2, 1.78e-2, 2.37e-2, 3.16e-2, 4.22e-2, 5.62e-2, 0.1,
             0.178, 0.316, 0.562, 1.0);
-    private static final List<Double> SYNTHETIC_FLRS = List.of(3.16e-5, 1e-4, 7.5e-3);
+    /** The FLRs of the authors' synthetic fine-tuning figure; 3.16e-5 and 7.5e-3 are the geometry pair. */
+    private static final List<Double> SYNTHETIC_FLRS = List.of(3.16e-5, 1.78e-4, 1e-3, 3.16e-3, 7.5e-3);
     private static final List<Integer> SYNTHETIC_KS = List.of(2, 5, 10, 20, 50);
 
     /** The PLR grid of the paper's main setup (si-resnet18 / CIFAR-10), 25 values. */
     public static final List<Double> MAIN_PLRS = List.of(1e-5, 1.4e-5, 2e-5, 3e-5, 5e-5, 7e-5, 1e-4, 1.4e-4, 2e-4,
             3e-4, 5e-4, 7e-4, 1e-3, 1.4e-3, 2e-3, 3e-3, 5e-3, 7e-3, 1e-2, 1.4e-2, 2e-2, 3e-2, 5e-2, 7e-2, 1e-1);
+    /** The main grid continued to 1.0, as the authors' grids for si-convnet and CIFAR-100 run (regime 3 covered). */
+    private static final List<Double> WIDE_PLRS = concat(MAIN_PLRS, List.of(0.14, 0.2, 0.3, 0.5, 0.7, 1.0));
+    /** The practical ResNet-18's plain learning rates, 1e-4 … 1 (study-spec §5). */
+    private static final List<Double> PRACTICAL_PLRS = List.of(1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2,
+            0.1, 0.2, 0.5, 1.0);
     private static final List<Double> MAIN_FLRS = List.of(1e-5, 5e-5, 1e-4, 2e-4, 3e-4);
     private static final List<Integer> PAPER_KS = List.of(2, 5, 10, 50, 100);
     // Measured on this setup (width 8, 1,024 training images, 100 epochs, seed 0): ELR 2e-3 and
@@ -47,18 +54,17 @@ public final class Presets {
         // data sets, SWA K up to 100, one seed (our choice: a seed of the main setup is ~1,300
         // GPU-epochs per PLR). GPU jobs.
         PRESETS.put("cifar10-si-resnet18-paper", paper("cifar10-si-resnet18-paper", "cifar10", "si-resnet18", 32,
-                MAIN_FLRS, 1e-5, 3e-4));
+                MAIN_PLRS, MAIN_FLRS, 1e-5, 3e-4));
         PRESETS.put("cifar10-si-convnet-paper", paper("cifar10-si-convnet-paper", "cifar10", "si-convnet", 32,
-                List.of(1e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4), 1e-5, 5e-4));
+                WIDE_PLRS, List.of(1e-5, 5e-5, 1e-4, 2e-4, 3e-4, 5e-4), 1e-5, 5e-4));
         PRESETS.put("cifar100-si-convnet-paper", paper("cifar100-si-convnet-paper", "cifar100", "si-convnet", 128,
-                MAIN_FLRS, 1e-5, 2e-4));
+                WIDE_PLRS, MAIN_FLRS, 1e-5, 2e-4));
         PRESETS.put("cifar100-si-resnet18-paper", paper("cifar100-si-resnet18-paper", "cifar100", "si-resnet18", 32,
-                List.of(1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4), 2e-5, 1e-4));
+                WIDE_PLRS, List.of(1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 3e-4), 2e-5, 1e-4));
         // The practical ResNet-18: ordinary SGD (momentum 0.9, weight decay 5e-4, our choice), so
         // its rates are plain learning rates, not ELRs.
         PRESETS.put("cifar10-resnet18-practical", image("cifar10-resnet18-practical", "cifar10", "resnet18", 64,
-                List.of(1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0), List.of(1e-4, 1e-3), 1e-4, 1e-3,
-                PAPER_KS, 1, 200, 200, 0, 0, 20, 0.9, 5e-4));
+                PRACTICAL_PLRS, List.of(1e-4, 2e-3), 1e-4, 2e-3, PAPER_KS, 1, 200, 200, 0, 0, 20, 0.9, 5e-4));
         // Fashion-MNIST on 2 CPU cores in well under 45 minutes: a class-balanced training subset,
         // a narrow SI ConvNet and short schedules, with PLRs from regime 1 to regime 3.
         PRESETS.put("fashion-mnist-si-convnet-quick", image("fashion-mnist-si-convnet-quick", "fashion-mnist",
@@ -69,25 +75,37 @@ public final class Presets {
     private Presets() {
     }
 
+    /**
+     * The synthetic protocol: 40k + 20k iterations, batch 16, checkpoints every 100; sharpness with
+     * PyHessian's caps (100 probes, 100 power iterations); training to convergence for up to ten
+     * pre-training budgets (study-spec §6).
+     */
     private static StudyConfig synthetic(String name, List<Double> plrs, int seeds, int dataSeeds) {
         return new StudyConfig(null, name, SetupKind.SYNTHETIC.id(), plrs, seeds, dataSeeds, 40_000, 20_000,
-                SYNTHETIC_FLRS, SYNTHETIC_KS, 16, 100, 512, 2000, 1000, 3.16e-5, 7.5e-3, 5, 1e-4,
-                0.01, 0.02, 0.01, DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
+                SYNTHETIC_FLRS, SYNTHETIC_KS, 16, 100, 512, 2000, 1000, 3.16e-5, 7.5e-3, 5,
+                0.01, 0.02, 0.01, 100, 100, 10, List.of(), DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
     }
 
-    private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> flrs,
-                                     double flrLow, double flrHigh) {
-        return image(name, dataset, model, width, MAIN_PLRS, flrs, flrLow, flrHigh, PAPER_KS, 1, 200, 200, 0, 0, 20,
+    private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> plrs,
+                                     List<Double> flrs, double flrLow, double flrHigh) {
+        return image(name, dataset, model, width, plrs, flrs, flrLow, flrHigh, PAPER_KS, 1, 200, 200, 0, 0, 20,
                 0, 0);
+    }
+
+    private static List<Double> concat(List<Double> a, List<Double> b) {
+        List<Double> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     private static StudyConfig image(String name, String dataset, String model, int width, List<Double> plrs,
                                      List<Double> flrs, double flrLow, double flrHigh, List<Integer> ks, int seeds,
                                      int pretrainEpochs, int finetuneEpochs, int trainSize, int testSize,
                                      int recentEpochs, double momentum, double weightDecay) {
+        // Image sharpness is not computed yet (see README); training to convergence gets ten budgets.
         return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
-                trainSize, testSize, 0, flrLow, flrHigh, 5, flrLow, 0.01, 0.02, 0.01, dataset, null, model, width,
-                pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
+                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, 0, 0, 10, List.of(), dataset, null,
+                model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }
 
     public static Optional<StudyConfig> find(String name) {

@@ -18,6 +18,12 @@ import java.util.List;
  * {@code singleFeatureSize} (synthetic); {@code dataSource}, {@code width}, {@code pretrainEpochs},
  * {@code finetuneEpochs}, {@code recentEpochs}, {@code momentum}, {@code weightDecay} (image).
  * {@link StudyResolver} checks each setup's fields; the other setup's are ignored.
+ *
+ * <p>The analyses beyond the sweep: {@code sharpnessProbes} and {@code sharpnessIterations} cap
+ * the Hutchinson probes and power iterations of the sharpness estimates (0 = no sharpness);
+ * {@code convergenceBudget} is how many pre-training budgets the training-to-convergence baseline
+ * may take (0 = no baseline); {@code twoStagePlrs} are the 2B and 2A PLRs of two-stage
+ * pre-training, or empty to take them from the study's own regimes.
  */
 public record StudyConfig(
         String studyId,
@@ -38,10 +44,13 @@ public record StudyConfig(
         double geometryFlrLow,
         double geometryFlrHigh,
         int geometryK,
-        double featureFlr,
         double convergenceLoss,
         double divergenceMargin,
         double barrierLimit,
+        int sharpnessProbes,
+        int sharpnessIterations,
+        double convergenceBudget,
+        List<Double> twoStagePlrs,
         String dataset,
         String dataSource,
         String model,
@@ -56,13 +65,15 @@ public record StudyConfig(
         plrs = plrs == null ? null : List.copyOf(plrs);
         flrs = flrs == null ? null : List.copyOf(flrs);
         swaKs = swaKs == null ? null : List.copyOf(swaKs);
+        twoStagePlrs = twoStagePlrs == null ? List.of() : List.copyOf(twoStagePlrs);
     }
 
     public StudyConfig withStudyId(String id) {
         return new StudyConfig(id, preset, setup, plrs, seeds, dataSeeds, pretrainIterations, finetuneIterations,
                 flrs, swaKs, batchSize, checkpointEvery, trainSize, testSize, singleFeatureSize, geometryFlrLow,
-                geometryFlrHigh, geometryK, featureFlr, convergenceLoss, divergenceMargin, barrierLimit, dataset,
-                dataSource, model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
+                geometryFlrHigh, geometryK, convergenceLoss, divergenceMargin, barrierLimit, sharpnessProbes,
+                sharpnessIterations, convergenceBudget, twoStagePlrs, dataset, dataSource, model, width,
+                pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }
 
     /** Which setup the study has; a validated study always has one. */

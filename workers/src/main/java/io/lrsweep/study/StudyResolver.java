@@ -137,7 +137,6 @@ public final class StudyResolver {
         }
         memberOf("geometryFlrLow", c.geometryFlrLow(), c.flrs(), "flrs");
         memberOf("geometryFlrHigh", c.geometryFlrHigh(), c.flrs(), "flrs");
-        memberOf("featureFlr", c.featureFlr(), c.flrs(), "flrs");
         if (c.geometryFlrLow() >= c.geometryFlrHigh()) {
             throw new InvalidStudyException("geometryFlrLow", c.geometryFlrLow() + " must be below geometryFlrHigh "
                     + c.geometryFlrHigh());
@@ -154,6 +153,21 @@ public final class StudyResolver {
         }
         if (!(c.barrierLimit() >= 0 && c.barrierLimit() <= 1)) {
             throw new InvalidStudyException("barrierLimit", c.barrierLimit() + " must be an error fraction in [0, 1]");
+        }
+        atLeast("sharpnessProbes", c.sharpnessProbes(), 0);
+        atMost("sharpnessProbes", c.sharpnessProbes(), 10_000);
+        atLeast("sharpnessIterations", c.sharpnessIterations(), 0);
+        atMost("sharpnessIterations", c.sharpnessIterations(), 10_000);
+        if (!(c.convergenceBudget() >= 0 && c.convergenceBudget() <= 1000)) {
+            throw new InvalidStudyException("convergenceBudget", c.convergenceBudget()
+                    + " must be a number of pre-training budgets in [0, 1000] (0: no training to convergence)");
+        }
+        if (!c.twoStagePlrs().isEmpty()) {
+            positiveRates("twoStagePlrs", c.twoStagePlrs());
+            if (c.twoStagePlrs().size() != 2 || c.twoStagePlrs().get(0) <= c.twoStagePlrs().get(1)) {
+                throw new InvalidStudyException("twoStagePlrs", c.twoStagePlrs() + " must be [2B PLR, 2A PLR], the"
+                        + " first larger, or empty to take both from the study's regimes");
+            }
         }
         return c;
     }
@@ -220,6 +234,10 @@ public final class StudyResolver {
         }
         if (!(c.weightDecay() >= 0) || !Double.isFinite(c.weightDecay())) {
             throw new InvalidStudyException("weightDecay", c.weightDecay() + " must be a non-negative number");
+        }
+        if (c.sharpnessProbes() != 0 || c.sharpnessIterations() != 0) {
+            throw new InvalidStudyException(c.sharpnessProbes() != 0 ? "sharpnessProbes" : "sharpnessIterations",
+                    "must be 0: image studies do not compute sharpness yet (only the synthetic setup does)");
         }
         if (c.dataSource() != null && CREDENTIALS_IN_URL.matcher(c.dataSource()).find()) {
             // Workflow input is stored and shown by Conductor: secrets come from the environment.

@@ -44,11 +44,14 @@ class StudyAggregationTest {
             avg.add(point("average", null, k, ftAcc + k * 1e-4, conc));
         }
         List<BranchResults.Geometry> geo = List.of(
-                new BranchResults.Geometry("swa-ft_low", 0.2 + seed, barrier / 2, barrier, new double[0], new double[0]),
-                new BranchResults.Geometry("swa-ft_high", 0.3, 0, barrier / 3, new double[0], new double[0]),
-                new BranchResults.Geometry("ft_low-ft_high", 0.4, 0, 0, new double[0], new double[0]));
+                new BranchResults.Geometry("swa-ft_low", 0.2 + seed, barrier / 2, barrier, new double[0], new double[0],
+                        new double[21], null),
+                new BranchResults.Geometry("swa-ft_high", 0.3, 0, barrier / 3, new double[0], new double[0],
+                        new double[21], null),
+                new BranchResults.Geometry("ft_low-ft_high", 0.4, 0, 0, new double[0], new double[0], new double[21],
+                        null));
         return new BranchResults(plr, seed, seed, converged ? 0.001 : 0.3, converged, point("pretrain", null, null,
-                preAcc, conc), ft, avg, geo, null);
+                preAcc, conc), ft, avg, geo, null, null, new double[] {-1.05, -0.3, -0.3}, new double[] {0.5, 0.1});
     }
 
     @Test
@@ -65,6 +68,8 @@ class StudyAggregationTest {
         StudyReport r = StudyAggregation.aggregate(c, b);
         assertThat(r.perPlr()).extracting(StudyReport.PlrRow::regime).containsExactly("1", "2A", "2A", "2B", "3");
         assertThat(r.summary().thresholdPlr()).isEqualTo(1e-2);
+        assertThat(r.summary().lastConvergedPlr()).isEqualTo(1e-3);
+        assertThat(r.summary().firstNonconvergedPlr()).isEqualTo(1e-2);
         assertThat(r.summary().band2a()).containsExactly(1e-2, 2e-2);
         assertThat(r.summary().bestFinetune().plr()).isEqualTo(1e-2);
         assertThat(r.summary().bestFinetune().flr()).isEqualTo(c.geometryFlrHigh());
@@ -78,7 +83,22 @@ class StudyAggregationTest {
         assertThat(row.pretrain().testAccuracy()).isCloseTo(0.74, within(1e-12));
         assertThat(row.geometry().get(0).angle()).isCloseTo(0.7, within(1e-12));
         assertThat(row.geometry().get(0).barrierTest()).isCloseTo(0.005, within(1e-12));
-        assertThat(row.features().concentration()).isCloseTo(0.6, within(1e-12));
+        assertThat(row.features().points()).containsOnlyKeys("pretrain", "finetune_low", "finetune_high", "swa");
+        assertThat(row.features().points().get("finetune_low").concentration()).isCloseTo(0.6, within(1e-12));
+        // Two seeds' barriers 0.004 and 0.006: median 0.005, quartiles 0.0045 and 0.0055.
+        assertThat(row.geometry().get(0).barrierTestMedian()).isCloseTo(0.005, within(1e-12));
+        assertThat(row.geometry().get(0).barrierTestIqr()).isCloseTo(0.001, within(1e-12));
+        // Filter norms -1.05, -0.3, -0.3 per seed fall in the bins [-1.25,-1) and [-0.5,-0.25).
+        double[] edges = row.weightNorms().edges();
+        long[] counts = row.weightNorms().counts();
+        assertThat(java.util.Arrays.stream(counts).sum()).isEqualTo(6);
+        assertThat(counts[(int) Math.round((-1.25 - edges[0]) / 0.25)]).isEqualTo(2);
+        assertThat(counts[(int) Math.round((-0.5 - edges[0]) / 0.25)]).isEqualTo(4);
+        // The best FT (PLR 1e-2) and SWA lie in the 2A band above the last converging PLR.
+        assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("the best fine-tuned"))
+                .singleElement().satisfies(claim -> assertThat(claim.verdict()).isEqualTo("yes"));
+        assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("2A barriers"))
+                .singleElement().satisfies(claim -> assertThat(claim.verdict()).isEqualTo("yes"));
         assertThat(r.thresholds()).containsEntry("barrier_limit", 0.01).containsEntry("convergence_loss", 0.01);
     }
 
@@ -107,7 +127,11 @@ class StudyAggregationTest {
         StudyReport r = StudyAggregation.aggregate(c, b);
         assertThat(r.summary().thresholdPlr()).isEqualTo(1e-3);
         assertThat(r.summary().band2a()).isNull();
+        assertThat(r.summary().lastConvergedPlr()).isNull();
+        assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("the best"))
+                .allSatisfy(claim -> assertThat(claim.verdict()).isEqualTo("inconclusive"));
         assertThat(ReportPages.csv(r).lines()).hasSize(1 + PLRS.size());
-        assertThat(ReportPages.html(r, List.of("a.png"))).contains("none detected").contains("figures/a.png");
+        assertThat(ReportPages.html(r, Map.of("a.png", "what the paper claims"))).contains("none detected")
+                .contains("figures/a.png").contains("<figcaption>what the paper claims</figcaption>");
     }
 }

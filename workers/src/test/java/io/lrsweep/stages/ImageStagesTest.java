@@ -90,7 +90,7 @@ class ImageStagesTest {
         new ReportStage(store, compute).run("img", false, StageProgress.NONE);
         Path report = store.pathOf("studies/img/report/index.html").getParent();
         assertThat(report.resolve("results.csv")).content().contains("band_low_test_accuracy");
-        assertThat(report.resolve("figures/features-bands.png")).exists();
+        assertThat(report.resolve("figures/features-bands-finetune_low.png")).exists();
     }
 
     @Test

@@ -36,7 +36,7 @@ class StagesTest {
 
     private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
         new PretrainStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
-        for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
+        for (double flr : List.of(3.16e-5, 7.5e-3)) {
             new FinetuneStage(store, compute).run(id, plr, 0, flr, false, StageProgress.NONE);
         }
         for (int k : List.of(2, 5)) {
@@ -72,6 +72,10 @@ class StagesTest {
         assertThat(s.get("best_finetune").has("plr")).isTrue();
         assertThat(s.get("best_finetune").has("test_accuracy")).isTrue();
         assertThat(s.get("best_average").has("test_accuracy")).isTrue();
+        assertThat(s.has("last_converged_plr")).isTrue();
+        assertThat(s.has("first_nonconverged_plr")).isTrue();
+        assertThat(s.get("claims")).isNotEmpty().allSatisfy(claim -> assertThat(claim.get("verdict").asText())
+                .isIn("yes", "no", "inconclusive"));
         JsonNode row = r.get("per_plr").get(1);
         assertThat(row.get("plr").asDouble()).isEqualTo(0.1);
         double maxBarrier = 0;
@@ -83,20 +87,36 @@ class StagesTest {
                 2 * row.get("converged_seeds").asInt() > row.get("seeds").asInt(),
                 row.get("pretrain").get("test_accuracy").asDouble(), maxBarrier).label());
         assertThat(row.get("pretrain").get("test_accuracy").asDouble()).isBetween(0.0, 1.0);
-        assertThat(row.get("finetune")).hasSize(3);
+        assertThat(row.get("finetune")).hasSize(2);
         assertThat(row.get("average")).hasSize(2);
         assertThat(row.get("geometry")).hasSize(3);
-        assertThat(row.get("geometry").get(0).has("barrier_test")).isTrue();
-        assertThat(row.get("features").get("sorted_single_feature_accuracy")).hasSize(16);
-        assertThat(row.get("features").has("concentration")).isTrue();
+        assertThat(row.get("geometry")).allSatisfy(g -> assertThat(g.has("barrier_test") && g.has("barrier_test_median")
+                && g.has("barrier_test_iqr") && g.has("barrier_train_median") && g.has("barrier_train_iqr")).isTrue());
+        for (String point : List.of("pretrain", "finetune_low", "finetune_high", "swa")) {
+            JsonNode f = row.get("features").get("points").get(point);
+            assertThat(f.get("sorted_single_feature_accuracy")).as(point).hasSize(16);
+            assertThat(f.get("concentration").asDouble()).as(point).isBetween(0.0, 1.0);
+        }
+        JsonNode sharpness = row.get("sharpness");
+        assertThat(sharpness.has("trace") && sharpness.has("trace_normalized") && sharpness.has("top_eigenvalue"))
+                .isTrue();
+        // A 2,048-parameter Hessian: the normalised trace is about the trace over 2,048 (two estimates).
+        assertThat(sharpness.get("top_eigenvalue").asDouble()).isNotZero();
+        JsonNode norms = row.get("weight_norms");
+        assertThat(norms.get("edges")).hasSize(norms.get("counts").size() + 1);
+        long filters = 0;
+        for (JsonNode n : norms.get("counts")) {
+            filters += n.asLong();
+        }
+        assertThat(filters).as("64 hidden neurons of the SI MLP").isEqualTo(64);
         assertThat(row.get("seeds").asInt()).isEqualTo(1);
 
         // Retention: a stray resume checkpoint goes; with --prune-window so do the SWA window
         // checkpoints, but never the pre-trained point, a manifest or an object a manifest needs.
-        store.put("studies/t1/branches/plr=0.001/seed=0/finetune/flr=1.0e-4/resume.ckpt", new byte[10]);
+        store.put("studies/t1/branches/plr=0.001/seed=0/finetune/flr=3.16e-5/resume.ckpt", new byte[10]);
         List<Retention.Removal> orphans = Retention.plan(store, "t1", false);
         assertThat(orphans).extracting(Retention.Removal::key)
-                .containsExactly("studies/t1/branches/plr=0.001/seed=0/finetune/flr=1.0e-4/resume.ckpt");
+                .containsExactly("studies/t1/branches/plr=0.001/seed=0/finetune/flr=3.16e-5/resume.ckpt");
         assertThat(Retention.apply(store, orphans)).isEqualTo(10);
         List<Retention.Removal> window = Retention.plan(store, "t1", true);
         assertThat(window).hasSize(2 * 4).allSatisfy(w -> assertThat(w.key()).contains("/pretrain/iter-")
@@ -171,7 +191,7 @@ class StagesTest {
         for (var o : manifest.objects()) {
             dir.readVerified(manifest, o.key().substring(dir.prefix().length() + 1));
         }
-        assertThat(new FinetuneStage(store, compute).run("t6", 1e-3, 0, 1e-4, false, StageProgress.NONE).cached()).isFalse();
+        assertThat(new FinetuneStage(store, compute).run("t6", 1e-3, 0, 3.16e-5, false, StageProgress.NONE).cached()).isFalse();
     }
 
     @Test
@@ -186,7 +206,7 @@ class StagesTest {
         Files.write(ckpt, b);
         List<String> log = new java.util.ArrayList<>();
         long steps = compute.stepsTaken();
-        StageOutcome ft = new FinetuneStage(store, compute).run("t4", 1e-3, 0, 1e-4, false, log::add);
+        StageOutcome ft = new FinetuneStage(store, compute).run("t4", 1e-3, 0, 3.16e-5, false, log::add);
         assertThat(ft.cached()).isFalse();
         assertThat(log.get(0)).contains("iter-000001000.ckpt").contains("is corrupt").contains("recomputing pretrain");
         assertThat(Files.readAllBytes(ckpt)).as("the recomputed checkpoint is the original").containsExactly(original);

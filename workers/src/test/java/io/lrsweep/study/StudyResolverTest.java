@@ -40,7 +40,9 @@ class StudyResolverTest {
         assertThat(paper.dataSeeds()).isEqualTo(5);
         assertThat(paper.pretrainIterations()).isEqualTo(40_000);
         assertThat(paper.finetuneIterations()).isEqualTo(20_000);
-        assertThat(paper.flrs()).containsExactly(3.16e-5, 1e-4, 7.5e-3);
+        // The FLRs of the authors' fine-tuning figure; the low and high ones are the geometry pair.
+        assertThat(paper.flrs()).containsExactly(3.16e-5, 1.78e-4, 1e-3, 3.16e-3, 7.5e-3);
+        assertThat(List.of(paper.geometryFlrLow(), paper.geometryFlrHigh())).containsExactly(3.16e-5, 7.5e-3);
         assertThat(paper.swaKs()).containsExactly(2, 5, 10, 20, 50);
     }
 
@@ -56,7 +58,9 @@ class StudyResolverTest {
             assertThat(List.<Object>of(c.dataset(), c.model(), c.width(), c.geometryFlrLow(), c.geometryFlrHigh()))
                     .as(name).isEqualTo(e);
             assertThat(c.kind()).isEqualTo(SetupKind.IMAGE);
-            assertThat(c.plrs()).hasSize(25).startsWith(1e-5).endsWith(1e-1);
+            // The main setup's grid ends at 0.1; the authors' grids of the others run to 1.0 (regime 3).
+            assertThat(c.plrs()).startsWith(1e-5).endsWith(name.equals("cifar10-si-resnet18-paper") ? 1e-1 : 1.0)
+                    .hasSize(name.equals("cifar10-si-resnet18-paper") ? 25 : 31);
             assertThat(c.pretrainEpochs()).isEqualTo(200);
             assertThat(c.finetuneEpochs()).isEqualTo(200);
             assertThat(c.recentEpochs()).isEqualTo(20);
@@ -70,6 +74,8 @@ class StudyResolverTest {
         assertThat(practical.width()).isEqualTo(64);
         assertThat(practical.momentum()).isEqualTo(0.9);
         assertThat(practical.weightDecay()).isEqualTo(5e-4);
+        assertThat(practical.plrs()).startsWith(1e-4).endsWith(1.0);
+        assertThat(practical.flrs()).containsExactly(1e-4, 2e-3);
         StudyConfig quick = Presets.find("fashion-mnist-si-convnet-quick").orElseThrow();
         assertThat(quick.dataset()).isEqualTo("fashion-mnist");
         assertThat(quick.plrs()).hasSizeGreaterThanOrEqualTo(7);
@@ -132,8 +138,10 @@ class StudyResolverTest {
                 .hasMessageStartingWith("geometryK: 3 is not one of swaKs");
         assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("pretrainIterations", 1000)), "x"))
                 .hasMessageStartingWith("pretrainIterations: 1000 is shorter than the SWA window");
-        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("featureFlr", 0.5)), "x"))
-                .hasMessageStartingWith("featureFlr:");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("twoStagePlrs",
+                List.of(1e-3, 1e-2))), "x")).hasMessageStartingWith("twoStagePlrs:").hasMessageContaining("first larger");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("convergenceBudget", -1)), "x"))
+                .hasMessageStartingWith("convergenceBudget:");
         assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of(0.1, 0.1))), "x"))
                 .hasMessageStartingWith("plrs[1]: 0.1 appears twice");
     }

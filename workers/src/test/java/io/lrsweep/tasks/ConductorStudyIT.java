@@ -147,7 +147,7 @@ class ConductorStudyIT {
         assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
         assertThat(p.branches()).isEqualTo(2);
         assertThat(p.stages().get("pretrain").completed()).isEqualTo(2);
-        assertThat(p.stages().get("finetune").completed()).isEqualTo(6);
+        assertThat(p.stages().get("finetune").completed()).isEqualTo(4);
         assertThat(p.stages().get("average").completed()).isEqualTo(4);
         assertThat(p.stages().get("analyze").completed()).isEqualTo(2);
         String index = p.output().get("report").asText();
@@ -183,7 +183,7 @@ class ConductorStudyIT {
             if (!finished(store, StudyLayout.pretrain(id, plr, 0))) {
                 unfinishedPretrains++;
             }
-            for (double flr : List.of(3.16e-5, 1e-4, 7.5e-3)) {
+            for (double flr : List.of(3.16e-5, 7.5e-3)) {
                 if (!finished(store, StudyLayout.finetune(id, plr, 0, flr))) {
                     unfinishedFinetunes++;
                 }

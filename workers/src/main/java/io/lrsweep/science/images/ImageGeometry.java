@@ -2,6 +2,7 @@ package io.lrsweep.science.images;
 
 import io.lrsweep.science.AngularDistance;
 import io.lrsweep.science.ErrorBarrier;
+import io.lrsweep.science.Evaluation;
 
 /**
  * Angle and linear-interpolation error curves between two points of an image network (study-spec
@@ -13,8 +14,8 @@ public final class ImageGeometry {
     private ImageGeometry() {
     }
 
-    /** Error curves along the segment from {@code a} to {@code b} and the angle between them. */
-    public record Segment(double angle, double[] trainErrors, double[] testErrors) {
+    /** Error curves (and the train-mode loss) along the segment from {@code a} to {@code b}, and the angle between them. */
+    public record Segment(double angle, double[] trainErrors, double[] testErrors, double[] trainLosses) {
         public double trainBarrier() {
             return ErrorBarrier.of(trainErrors);
         }
@@ -33,13 +34,17 @@ public final class ImageGeometry {
         double rho = net.spec().architecture().rho();
         double[] trainErrors = new double[ErrorBarrier.POINTS];
         double[] testErrors = new double[ErrorBarrier.POINTS];
+        double[] trainLosses = new double[ErrorBarrier.POINTS];
         for (int i = 0; i < ErrorBarrier.POINTS; i++) {
             double alpha = (double) i / (ErrorBarrier.POINTS - 1);
             net.load(NetworkState.interpolate(a, b, alpha, rho));
             ImageEvaluation.recomputeBatchNorm(net, train, evalBatch);
-            trainErrors[i] = ImageEvaluation.evaluate(net, train, BnMode.BATCH, trainBatch).error();
+            Evaluation trainMode = ImageEvaluation.evaluate(net, train, BnMode.BATCH, trainBatch);
+            trainErrors[i] = trainMode.error();
+            trainLosses[i] = trainMode.loss();
             testErrors[i] = ImageEvaluation.evaluate(net, test, BnMode.EVAL, evalBatch).error();
         }
-        return new Segment(AngularDistance.radians(a.geometryVector(), b.geometryVector()), trainErrors, testErrors);
+        return new Segment(AngularDistance.radians(a.geometryVector(), b.geometryVector()), trainErrors, testErrors,
+                trainLosses);
     }
 }

@@ -52,6 +52,37 @@ public record NetworkState(List<Tensor> tensors) {
         return out;
     }
 
+    /**
+     * {@code log10(‖W[i]‖ / rho)} of every output filter of every trained convolution kernel; for
+     * a model without a sphere ({@code rho} 0) the norm of all kernels together stands for rho.
+     */
+    public double[] filterNorms(double rho) {
+        double scale = rho > 0 ? rho : norm(geometryVector());
+        List<Double> out = new ArrayList<>();
+        for (Tensor t : tensors) {
+            if (isConvolution(t)) {
+                int filters = (int) t.shape()[0];
+                int per = t.values().length / filters;
+                for (int f = 0; f < filters; f++) {
+                    double squares = 0;
+                    for (int j = f * per; j < (f + 1) * per; j++) {
+                        squares += (double) t.values()[j] * t.values()[j];
+                    }
+                    out.add(Math.log10(Math.sqrt(squares) / scale));
+                }
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double norm(double[] v) {
+        double squares = 0;
+        for (double x : v) {
+            squares += x * x;
+        }
+        return Math.sqrt(squares);
+    }
+
     private static boolean isConvolution(Tensor t) {
         return t.role().trained() && t.shape().length == 4;
     }
