@@ -13,13 +13,13 @@ import java.util.Optional;
  */
 public enum DataSet {
     /** The synthetic "ticks" data of the feature-sparsity study, generated from a data seed. */
-    TICKS("ticks", 2, null, null),
-    CIFAR10("cifar10", 10, Normalization.CIFAR, new CifarArchive(CifarReader.CIFAR10, "cifar-10-binary.tar.gz",
+    TICKS("ticks", 2, 0, null, null),
+    CIFAR10("cifar10", 10, 50_000, Normalization.CIFAR, new CifarArchive(CifarReader.CIFAR10, "cifar-10-binary.tar.gz",
             URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"), "c32a1d4ab5d03f1284b67883e8d87530")),
-    CIFAR100("cifar100", 100, Normalization.CIFAR, new CifarArchive(CifarReader.CIFAR100, "cifar-100-binary.tar.gz",
+    CIFAR100("cifar100", 100, 50_000, Normalization.CIFAR, new CifarArchive(CifarReader.CIFAR100, "cifar-100-binary.tar.gz",
             URI.create("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"), "03b5dce01913d631647c71ecec9e9cb8")),
     /** Fashion-MNIST (our addition): Debian's package by default, zero-padded to 32×32. */
-    FASHION_MNIST("fashion-mnist", 10, Normalization.FASHION_MNIST,
+    FASHION_MNIST("fashion-mnist", 10, 60_000, Normalization.FASHION_MNIST,
             new IdxDirectory(FashionMnistReader.DEBIAN_DIR, "dataset-fashion-mnist"));
 
     /** Where the files of an image data set come from. */
@@ -36,12 +36,14 @@ public enum DataSet {
 
     private final String id;
     private final int classes;
+    private final int trainImages;
     private final Normalization normalization;
     private final ImageFiles files;
 
-    DataSet(String id, int classes, Normalization normalization, ImageFiles files) {
+    DataSet(String id, int classes, int trainImages, Normalization normalization, ImageFiles files) {
         this.id = id;
         this.classes = classes;
+        this.trainImages = trainImages;
         this.normalization = normalization;
         this.files = files;
     }
@@ -53,6 +55,11 @@ public enum DataSet {
 
     public int classes() {
         return classes;
+    }
+
+    /** Images in the whole training set (image data sets; 0 for generated data). */
+    public int trainImages() {
+        return trainImages;
     }
 
     /** Per-channel mean and std of the full images (image data sets only). */

@@ -20,6 +20,9 @@ final class PaperClaims {
     static final String BARRIERS = "2A barriers stay under the limit while 2B barriers exceed it";
     static final String JUMP_OUT = "from a converged point, fine-tuning with the high FLR leaves the basin";
     static final String SPARSE = "2A models learn a sparser set of features than the smallest PLR";
+    static final String CONVERGED_BELOW = "training to convergence near the threshold stays below the best fine-tuning"
+            + " and SWA";
+    static final String TWO_STAGE = "two-stage pre-training (a 2B PLR, then a 2A PLR) recovers 2A quality";
 
     private PaperClaims() {
     }
@@ -31,6 +34,8 @@ final class PaperClaims {
         out.add(barriers(c, rows));
         out.add(jumpOut(c, rows));
         out.add(sparse(c, rows));
+        out.add(convergedBelow(s));
+        out.add(twoStage(c, rows, s));
         return out;
     }
 
@@ -91,6 +96,43 @@ final class PaperClaims {
         return new StudyReport.Claim(SPARSE, band > smallest ? StudyReport.Claim.YES : StudyReport.Claim.NO,
                 String.format(Locale.ROOT, "feature concentration of the low-FLR fine-tuned point: %.3f in 2A (mean"
                         + " of %d PLRs), %.3f at the smallest PLR %s", band, a.size(), smallest, g(rows.get(0).plr())));
+    }
+
+    private static StudyReport.Claim convergedBelow(StudyReport.Summary s) {
+        if (s.trainToConvergence().isEmpty()) {
+            return new StudyReport.Claim(CONVERGED_BELOW, StudyReport.Claim.INCONCLUSIVE, "no run was trained to"
+                    + " convergence (convergenceBudget 0)");
+        }
+        StudyReport.ConvergenceSummary best = s.trainToConvergence().stream()
+                .max((a, b) -> Double.compare(a.testAccuracy(), b.testAccuracy())).orElseThrow();
+        boolean below = best.testAccuracy() < s.bestFinetune().testAccuracy()
+                && best.testAccuracy() < s.bestAverage().testAccuracy();
+        return new StudyReport.Claim(CONVERGED_BELOW, below ? StudyReport.Claim.YES : StudyReport.Claim.NO,
+                String.format(Locale.ROOT, "trained to convergence: at most %.4f (PLR %s, %d of the seeds converged,"
+                        + " median %d epochs); best fine-tuning %.4f, best SWA %.4f", best.testAccuracy(),
+                        g(best.plr()), best.convergedSeeds(), best.epochs(), s.bestFinetune().testAccuracy(),
+                        s.bestAverage().testAccuracy()));
+    }
+
+    /** Recovered: within half a point of fine-tuning from the 2A PLR itself, and above fine-tuning from the 2B PLR. */
+    private static StudyReport.Claim twoStage(StudyConfig c, List<StudyReport.PlrRow> rows, StudyReport.Summary s) {
+        StudyReport.TwoStageSummary t = s.twoStage();
+        if (t == null) {
+            return new StudyReport.Claim(TWO_STAGE, StudyReport.Claim.INCONCLUSIVE, "not run: the study has no 2A"
+                    + " PLR or no 2B PLR above it");
+        }
+        double fromSecond = finetuneLow(c, row(rows, t.plrSecond()));
+        double fromFirst = finetuneLow(c, row(rows, t.plrFirst()));
+        boolean recovered = t.testAccuracy() >= fromSecond - 0.005 && t.testAccuracy() > fromFirst;
+        return new StudyReport.Claim(TWO_STAGE, recovered ? StudyReport.Claim.YES : StudyReport.Claim.NO,
+                String.format(Locale.ROOT, "fine-tuned with FLR %s: %.4f after %s then %s; %.4f from %s alone,"
+                        + " %.4f from %s alone", g(c.geometryFlrLow()), t.testAccuracy(), g(t.plrFirst()),
+                        g(t.plrSecond()), fromSecond, g(t.plrSecond()), fromFirst, g(t.plrFirst())));
+    }
+
+    private static double finetuneLow(StudyConfig c, StudyReport.PlrRow row) {
+        return row.finetune().stream().filter(f -> f.flr() == c.geometryFlrLow()).findFirst().orElseThrow()
+                .testAccuracy();
     }
 
     /**

@@ -27,6 +27,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
@@ -175,11 +176,8 @@ public final class ReportCharts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "PLR (effective learning rate)", yLabel, data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = againstPlr(title, yLabel, data);
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(plrAxis());
-        style(plot);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -225,11 +223,8 @@ public final class ReportCharts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "PLR (effective learning rate)", yLabel, data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = againstPlr(title, yLabel, data);
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(plrAxis());
-        style(plot);
         DeviationRenderer renderer = new DeviationRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -302,6 +297,15 @@ public final class ReportCharts {
                     0.8f));
         }
         return renderer;
+    }
+
+    /** A line chart of {@code data} against the PLR on a log axis. */
+    private static JFreeChart againstPlr(String title, String yLabel, XYDataset data) {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "PLR (effective learning rate)", yLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+        chart.getXYPlot().setDomainAxis(plrAxis());
+        style(chart.getXYPlot());
+        return chart;
     }
 
     private static LogAxis plrAxis() {

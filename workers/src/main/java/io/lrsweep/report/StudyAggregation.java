@@ -4,6 +4,7 @@ import io.lrsweep.science.Regime;
 import io.lrsweep.science.RegimeThresholds;
 import io.lrsweep.science.Sharpness;
 import io.lrsweep.science.Vectors;
+import io.lrsweep.study.BaselineResults;
 import io.lrsweep.study.BranchResults;
 import io.lrsweep.study.Features;
 import io.lrsweep.study.StudyConfig;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -26,8 +28,13 @@ public final class StudyAggregation {
         return new RegimeThresholds(c.convergenceLoss(), c.chance(), c.divergenceMargin(), c.barrierLimit());
     }
 
-    /** {@code branches} maps each PLR to the results of its seeds. */
-    public static StudyReport aggregate(StudyConfig c, Map<Double, List<BranchResults>> branches) {
+    /**
+     * {@code branches} maps each PLR to the results of its seeds; {@code converged} and
+     * {@code twoStage} are the baselines' runs (empty when none ran).
+     */
+    public static StudyReport aggregate(StudyConfig c, Map<Double, List<BranchResults>> branches,
+                                        List<BaselineResults.Convergence> converged,
+                                        List<BaselineResults.TwoStage> twoStage) {
         RegimeThresholds t = thresholds(c);
         List<StudyReport.PlrRow> rows = new ArrayList<>();
         for (double plr : c.plrs().stream().sorted().toList()) {
@@ -48,7 +55,8 @@ public final class StudyAggregation {
         units.put("angle", "radians");
         units.put("learning_rate", "effective learning rate on the sphere");
         units.put("weight_norms", "log10 of a filter's or neuron's norm over rho");
-        return new StudyReport(c.studyId(), c.preset(), units, thresholds, summary(c, rows), rows);
+        return new StudyReport(c.studyId(), c.preset(), units, thresholds, summary(c, rows, converged, twoStage),
+                rows);
     }
 
     private static StudyReport.PlrRow row(StudyConfig c, RegimeThresholds t, double plr, List<BranchResults> runs) {
@@ -161,7 +169,9 @@ public final class StudyAggregation {
         return new StudyReport.Histogram(e.clone(), counts);
     }
 
-    private static StudyReport.Summary summary(StudyConfig c, List<StudyReport.PlrRow> rows) {
+    private static StudyReport.Summary summary(StudyConfig c, List<StudyReport.PlrRow> rows,
+                                               List<BaselineResults.Convergence> converged,
+                                               List<BaselineResults.TwoStage> twoStage) {
         Double lastConverged = null;
         for (var r : rows) {
             if (r.regime().equals(Regime.CONVERGENCE.label())) {
@@ -218,8 +228,32 @@ public final class StudyAggregation {
         }
         // With no converging PLR the first PLR of the grid is the first non-converging one.
         StudyReport.Summary s = new StudyReport.Summary(threshold, lastConverged, threshold, band, bestPre, bestFt,
-                bestAvg, List.of());
+                bestAvg, convergence(converged), twoStage(twoStage), List.of());
         return s.withClaims(PaperClaims.check(c, rows, s));
+    }
+
+    /** Runs trained to convergence, by PLR: most seeds converged?, median length, mean test accuracy. */
+    private static List<StudyReport.ConvergenceSummary> convergence(List<BaselineResults.Convergence> runs) {
+        Map<Double, List<BaselineResults.Convergence>> byPlr = new TreeMap<>();
+        runs.forEach(r -> byPlr.computeIfAbsent(r.plr(), p -> new ArrayList<>()).add(r));
+        List<StudyReport.ConvergenceSummary> out = new ArrayList<>();
+        byPlr.forEach((plr, seeds) -> {
+            int converged = (int) seeds.stream().filter(BaselineResults.Convergence::converged).count();
+            out.add(new StudyReport.ConvergenceSummary(plr, 2 * converged > seeds.size(), converged,
+                    Math.round(Vectors.median(seeds.stream().mapToDouble(BaselineResults.Convergence::steps).toArray())),
+                    Math.round(Vectors.median(seeds.stream().mapToDouble(BaselineResults.Convergence::epochs).toArray())),
+                    seeds.stream().mapToDouble(BaselineResults.Convergence::testAccuracy).average().orElseThrow()));
+        });
+        return out;
+    }
+
+    private static StudyReport.TwoStageSummary twoStage(List<BaselineResults.TwoStage> runs) {
+        if (runs.isEmpty()) {
+            return null;
+        }
+        return new StudyReport.TwoStageSummary(runs.get(0).plrFirst(), runs.get(0).plrSecond(), runs.size(),
+                runs.stream().mapToDouble(BaselineResults.TwoStage::pretrainTestAccuracy).average().orElseThrow(),
+                runs.stream().mapToDouble(BaselineResults.TwoStage::testAccuracy).average().orElseThrow());
     }
 
     private static BranchResults.Point finetune(BranchResults r, double flr) {

@@ -34,11 +34,28 @@ public record StudyReport(
             @JsonProperty("best_pretrain") Best bestPretrain,
             @JsonProperty("best_finetune") Best bestFinetune,
             @JsonProperty("best_average") Best bestAverage,
+            @JsonProperty("train_to_convergence") List<ConvergenceSummary> trainToConvergence,
+            @JsonProperty("two_stage") TwoStageSummary twoStage,
             List<Claim> claims) {
         public Summary withClaims(List<Claim> checked) {
             return new Summary(thresholdPlr, lastConvergedPlr, firstNonconvergedPlr, band2a, bestPretrain,
-                    bestFinetune, bestAverage, List.copyOf(checked));
+                    bestFinetune, bestAverage, trainToConvergence, twoStage, List.copyOf(checked));
         }
+    }
+
+    /**
+     * Training to convergence at one PLR: whether most seeds converged within the budget, how many,
+     * the median steps and epochs (from the start of pre-training) and the mean test accuracy.
+     */
+    public record ConvergenceSummary(double plr, boolean converged, @JsonProperty("converged_seeds") int convergedSeeds,
+                                     long steps, long epochs, @JsonProperty("test_accuracy") double testAccuracy) {
+    }
+
+    /** Two-stage pre-training: the two PLRs and the seed-mean test accuracy after them and after fine-tuning. */
+    public record TwoStageSummary(@JsonProperty("plr_first") double plrFirst,
+                                  @JsonProperty("plr_second") double plrSecond, int seeds,
+                                  @JsonProperty("pretrain_test_accuracy") double pretrainTestAccuracy,
+                                  @JsonProperty("test_accuracy") double testAccuracy) {
     }
 
     /** The PLR (and FLR or K) with the highest seed-mean test accuracy. */

@@ -175,6 +175,45 @@ final class ImageSetup implements Setup<NetworkState> {
         });
     }
 
+    @Override
+    public long stepsPerEpoch() {
+        return (c.trainSize() > 0 ? c.trainSize() : c.dataSet().trainImages()) / c.batchSize();
+    }
+
+    /**
+     * Continues epoch by epoch from the pre-trained point; the resume checkpoint is written every
+     * ten epochs. The practical model's momentum starts again from zero: the point carries none.
+     */
+    @Override
+    public Continued continueTraining(Branch b, NetworkState start, double rate, String purpose, double budgets,
+                                      boolean untilConverged, StageSink sink) throws IOException {
+        int end = (int) Math.round(budgets * c.pretrainEpochs());
+        long orderSeed = SeededRandom.derive(b.seed(), purpose).nextLong();
+        Optional<ImageTrainingState> resumed = SavedAttempt.find(sink, data -> {
+            var saved = ImageCheckpointFormat.decode(data);
+            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
+        }, st -> st.epoch() <= end);
+        resumed.ifPresent(st -> sink.log("resuming after epoch " + st.epoch() + " of an earlier attempt"));
+        ImageTrainingState from = resumed.orElse(new ImageTrainingState(c.pretrainEpochs(), start, null, new double[0],
+                new double[0], new double[0]));
+        TrainingListener listener = sink.training().andThen(new AttemptSteps(compute));
+        return onDevice(0, (net, data) -> {
+            ImageTrainingState st = from;
+            boolean converged = false;
+            while (st.epoch() < end && !converged) {
+                st = ImageTraining.train(net, st, data.train(), orderSeed, schedule(net, rate, st.epoch() + 1),
+                        ImageTraining.Probe.NONE, listener, state -> {
+                        });
+                converged = untilConverged && st.epochLoss()[st.epochLoss().length - 1] < c.convergenceLoss();
+                if (!converged && st.epoch() % 10 == 0 && st.epoch() < end) {
+                    sink.write(StageSink.RESUME, ImageCheckpointFormat.encode(sink.owner(), st));
+                }
+            }
+            return new Continued(ImageCheckpointFormat.encodePoint(st.epoch(), st.network()), converged,
+                    st.epoch() * stepsPerEpoch(), st.epoch(), test(net, data).accuracy(), st.epochLoss());
+        });
+    }
+
     /**
      * Train and test accuracy and loss, test accuracy on each Fourier band, and angles and
      * barriers (21 points, re-projected to rho, BN recomputed at each).

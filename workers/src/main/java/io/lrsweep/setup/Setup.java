@@ -44,6 +44,19 @@ public sealed interface Setup<P> permits SyntheticSetup, ImageSetup {
     /** SWA over {@code k} checkpoints, read one at a time from {@code window} (BN recomputed where there is BN). */
     Averaged average(Branch b, int k, PointReader<P> window) throws IOException;
 
+    /** SGD steps in one epoch of the branch's training set. */
+    long stepsPerEpoch();
+
+    /**
+     * Continues a branch's pre-training run from its pre-trained point {@code start} with
+     * {@code rate} until the run is {@code budgets} pre-training budgets long (counted from the
+     * start of pre-training), or, with {@code untilConverged}, until an epoch's mean training loss
+     * falls below the study's convergence loss. Data order comes from the branch's seed and
+     * {@code purpose} ("pretrain-order" continues the pre-training run itself).
+     */
+    Continued continueTraining(Branch b, P start, double rate, String purpose, double budgets,
+                               boolean untilConverged, StageSink sink) throws IOException;
+
     /** Opens a measuring session on the branch's data. */
     Measurements<P> measurements(Branch b) throws IOException;
 }

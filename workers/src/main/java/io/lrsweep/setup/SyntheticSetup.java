@@ -149,6 +149,46 @@ final class SyntheticSetup implements Setup<Weights> {
     }
 
     @Override
+    public long stepsPerEpoch() {
+        return c.trainSize() / c.batchSize();
+    }
+
+    /**
+     * Continues epoch by epoch, so that the convergence check sees every epoch's mean loss; the
+     * resume checkpoint is written every 100 epochs.
+     */
+    @Override
+    public Continued continueTraining(Branch b, Weights start, double rate, String purpose, double budgets,
+                                      boolean untilConverged, StageSink sink) throws IOException {
+        long perEpoch = stepsPerEpoch();
+        long end = Math.round(budgets * c.pretrainIterations());
+        long orderSeed = SeededRandom.derive(b.seed(), purpose).nextLong();
+        Optional<TrainingState> resumed = SavedAttempt.find(sink, data -> {
+            CheckpointFormat.Checkpoint saved = CheckpointFormat.decode(data);
+            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
+        }, st -> st.iteration() <= end);
+        resumed.ifPresent(st -> sink.log("resuming from iteration " + st.iteration() + " of an earlier attempt"));
+        TrainingState s = resumed.orElse(new TrainingState(c.pretrainIterations(), start, new double[0], new double[0],
+                0, 0, 0));
+        SyntheticData data = data(b);
+        TrainingListener listener = sink.training().andThen(new AttemptSteps(compute));
+        boolean converged = false;
+        while (s.iteration() < end && !converged) {
+            long next = Math.min(end, (s.iteration() / perEpoch + 1) * perEpoch);
+            s = ProjectedSgd.train(s, data.train(), orderSeed, new ProjectedSgd.Schedule(next, new Elr(rate),
+                    c.batchSize(), c.checkpointEvery()), listener);
+            converged = untilConverged && next % perEpoch == 0 && s.epochLoss().length > 0
+                    && s.epochLoss()[s.epochLoss().length - 1] < c.convergenceLoss();
+            if (!converged && (next / perEpoch) % 100 == 0 && next < end) {
+                sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), s));
+            }
+        }
+        double accuracy = new SiMlp().evaluate(s.weights(), data.test()).accuracy();
+        return new Continued(CheckpointFormat.encodeWeights(s.iteration(), s.weights()), converged, s.iteration(),
+                s.iteration() / perEpoch, accuracy, s.epochLoss());
+    }
+
+    @Override
     public Measurements<Weights> measurements(Branch b) {
         SyntheticData data = data(b);
         SiMlp model = new SiMlp();

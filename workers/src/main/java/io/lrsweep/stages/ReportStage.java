@@ -10,8 +10,6 @@ import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Json;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
-import io.lrsweep.study.BranchResults;
-import io.lrsweep.study.RateLabel;
 import io.lrsweep.study.StudyConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** Gathers every branch's analysis and writes {@code report/}: results.json, results.csv, figures, index.html. */
 public final class ReportStage {
@@ -36,31 +33,18 @@ public final class ReportStage {
 
     public StageOutcome run(String studyId, boolean force, StageProgress progress) throws IOException {
         StudyConfig c = Studies.load(store, studyId);
-        Map<Double, List<BranchResults>> branches = new TreeMap<>();
-        Map<String, String> upstream = new TreeMap<>();
-        for (double plr : c.plrs()) {
-            for (int seed = 0; seed < c.seeds(); seed++) {
-                int s = seed;
-                String what = "analyze plr=" + plr + " seed=" + seed;
-                BranchResults results = UpstreamRepair.read(store, StudyLayout.analyze(studyId, plr, seed), what, f -> {
-                    upstream.put(RateLabel.of(plr) + "/" + s, f.contentHash());
-                    return AnalyzeStage.results(f);
-                }, () -> new AnalyzeStage(store, compute).run(studyId, plr, s, true, progress), progress);
-                branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
-            }
-        }
+        StudyAnalyses analyses = StudyAnalyses.read(store, compute, c, progress);
+        Baselines.Measured baselines = Baselines.read(store, compute, c, progress);
         StageDirectory dir = new StageDirectory(store, StudyLayout.report(studyId));
-        Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("stage", NAME);
-        inputs.put("scienceRevision", CodeVersion.SCIENCE_REVISION);
-        inputs.put("study", c);
-        inputs.put("analyses", upstream);
+        Map<String, Object> inputs = analyses.inputs(NAME, c);
+        inputs.put("baselines", baselines.contentHashes());
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
         if (cached.isPresent()) {
             return cached.get();
         }
-        StudyReport report = StudyAggregation.aggregate(c, branches);
+        StudyReport report = StudyAggregation.aggregate(c, analyses.branches(), baselines.convergence(),
+                baselines.twoStage());
         List<String> names = new ArrayList<>();
         Map<String, String> captions = new LinkedHashMap<>();
         for (var e : ReportCharts.all(report).entrySet()) {

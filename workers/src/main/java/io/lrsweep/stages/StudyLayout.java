@@ -39,6 +39,24 @@ public final class StudyLayout {
         return branch(studyId, plr, seed) + "/analyze";
     }
 
+    /** The baselines of a study: their plan, runs trained to convergence, two-stage runs. */
+    public static String baselines(String studyId) {
+        return study(studyId) + "/baselines";
+    }
+
+    public static String baselinePlan(String studyId) {
+        return baselines(studyId) + "/plan";
+    }
+
+    public static String converge(String studyId, double plr, int seed) {
+        return baselines(studyId) + "/converge/plr=" + RateLabel.of(plr) + "/seed=" + seed;
+    }
+
+    /** Two-stage pre-training of one seed; {@code part} is "second" (the second PLR) or "finetune". */
+    public static String twoStage(String studyId, int seed, String part) {
+        return baselines(studyId) + "/two-stage/seed=" + seed + "/" + part;
+    }
+
     public static String report(String studyId) {
         return study(studyId) + "/report";
     }

@@ -83,7 +83,7 @@ public final class Presets {
     private static StudyConfig synthetic(String name, List<Double> plrs, int seeds, int dataSeeds) {
         return new StudyConfig(null, name, SetupKind.SYNTHETIC.id(), plrs, seeds, dataSeeds, 40_000, 20_000,
                 SYNTHETIC_FLRS, SYNTHETIC_KS, 16, 100, 512, 2000, 1000, 3.16e-5, 7.5e-3, 5,
-                0.01, 0.02, 0.01, 100, 100, 10, List.of(), DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
+                0.01, 0.02, 0.01, 100, 100, 10, true, List.of(), DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
     }
 
     private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> plrs,
@@ -104,7 +104,7 @@ public final class Presets {
                                      int recentEpochs, double momentum, double weightDecay) {
         // Image sharpness is not computed yet (see README); training to convergence gets ten budgets.
         return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
-                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, 0, 0, 10, List.of(), dataset, null,
+                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, 0, 0, 10, true, List.of(), dataset, null,
                 model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }
 

@@ -22,8 +22,8 @@ import java.util.List;
  * <p>The analyses beyond the sweep: {@code sharpnessProbes} and {@code sharpnessIterations} cap
  * the Hutchinson probes and power iterations of the sharpness estimates (0 = no sharpness);
  * {@code convergenceBudget} is how many pre-training budgets the training-to-convergence baseline
- * may take (0 = no baseline); {@code twoStagePlrs} are the 2B and 2A PLRs of two-stage
- * pre-training, or empty to take them from the study's own regimes.
+ * may take (0 = no baseline); {@code twoStage} runs two-stage pre-training with the 2B and 2A PLRs
+ * of {@code twoStagePlrs}, or, when that is empty, with PLRs from the study's own regimes.
  */
 public record StudyConfig(
         String studyId,
@@ -50,6 +50,7 @@ public record StudyConfig(
         int sharpnessProbes,
         int sharpnessIterations,
         double convergenceBudget,
+        boolean twoStage,
         List<Double> twoStagePlrs,
         String dataset,
         String dataSource,
@@ -72,7 +73,7 @@ public record StudyConfig(
         return new StudyConfig(id, preset, setup, plrs, seeds, dataSeeds, pretrainIterations, finetuneIterations,
                 flrs, swaKs, batchSize, checkpointEvery, trainSize, testSize, singleFeatureSize, geometryFlrLow,
                 geometryFlrHigh, geometryK, convergenceLoss, divergenceMargin, barrierLimit, sharpnessProbes,
-                sharpnessIterations, convergenceBudget, twoStagePlrs, dataset, dataSource, model, width,
+                sharpnessIterations, convergenceBudget, twoStage, twoStagePlrs, dataset, dataSource, model, width,
                 pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
     }
 

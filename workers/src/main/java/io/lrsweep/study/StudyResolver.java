@@ -168,6 +168,8 @@ public final class StudyResolver {
                 throw new InvalidStudyException("twoStagePlrs", c.twoStagePlrs() + " must be [2B PLR, 2A PLR], the"
                         + " first larger, or empty to take both from the study's regimes");
             }
+            // The first stage is the sweep's own pre-training at that PLR.
+            memberOf("twoStagePlrs[0]", c.twoStagePlrs().get(0), c.plrs(), "plrs");
         }
         return c;
     }

@@ -1,6 +1,7 @@
 package io.lrsweep.tasks;
 
 import io.lrsweep.stages.StudyLayout;
+import io.lrsweep.study.BaselinePlan;
 import io.lrsweep.study.StudyPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,36 @@ final class StudyForks {
         out.put("branches", tasks.size());
         out.put("dynamicTasks", tasks);
         out.put("dynamicTasksInput", taskInputs);
+        return out;
+    }
+
+    /**
+     * The baseline plan's output: {@code baselineRuns} ("yes" or "no") picks the workflow's switch
+     * case, since Conductor refuses a dynamic fork of no tasks; the fork runs one task per run
+     * trained to convergence and one per seed of two-stage pre-training.
+     */
+    static Map<String, Object> baselineOutput(String studyId, BaselinePlan plan, boolean force) {
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        int i = 0;
+        for (BaselinePlan.ConvergeRun run : plan.converge()) {
+            String ref = "converge_" + i++;
+            tasks.add(Map.of("name", TaskType.CONVERGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
+            inputs.put(ref, Map.of("studyId", studyId, "plr", run.plr(), "seed", run.seed(), "force", force));
+        }
+        if (plan.twoStage() != null) {
+            for (int seed = 0; seed < plan.seeds(); seed++) {
+                String ref = "two_stage_" + seed;
+                tasks.add(Map.of("name", TaskType.TWO_STAGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
+                inputs.put(ref, Map.of("studyId", studyId, "seed", seed, "force", force));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stage", TaskType.BASELINES.stage());
+        out.put("outcome", "completed");
+        out.put("baselineRuns", tasks.isEmpty() ? "no" : "yes");
+        out.put("dynamicTasks", tasks);
+        out.put("dynamicTasksInput", inputs);
         return out;
     }
 

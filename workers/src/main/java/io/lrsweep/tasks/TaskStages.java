@@ -4,12 +4,15 @@ import com.netflix.conductor.common.metadata.tasks.Task;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.AnalyzeStage;
 import io.lrsweep.stages.AverageStage;
+import io.lrsweep.stages.BaselinePlanStage;
+import io.lrsweep.stages.ConvergeStage;
 import io.lrsweep.stages.FinetuneStage;
 import io.lrsweep.stages.PlanStage;
 import io.lrsweep.stages.PretrainStage;
 import io.lrsweep.stages.ReportStage;
 import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
+import io.lrsweep.stages.TwoStageStage;
 import io.lrsweep.storage.ArtifactStore;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -23,6 +26,9 @@ final class TaskStages {
     private final FinetuneStage finetune;
     private final AverageStage average;
     private final AnalyzeStage analyze;
+    private final BaselinePlanStage baselines;
+    private final ConvergeStage converge;
+    private final TwoStageStage twoStage;
     private final ReportStage report;
 
     TaskStages(ArtifactStore store, ComputeContext compute) {
@@ -31,6 +37,9 @@ final class TaskStages {
         this.finetune = new FinetuneStage(store, compute);
         this.average = new AverageStage(store, compute);
         this.analyze = new AnalyzeStage(store, compute);
+        this.baselines = new BaselinePlanStage(store, compute);
+        this.converge = new ConvergeStage(store, compute);
+        this.twoStage = new TwoStageStage(store, compute);
         this.report = new ReportStage(store, compute);
     }
 
@@ -52,6 +61,14 @@ final class TaskStages {
                     in.flag("force"), progress);
             case ANALYZE -> analyze.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
                     progress);
+            case BASELINES -> {
+                String studyId = in.string("studyId");
+                yield new StageOutcome(BaselinePlanStage.NAME, false, StudyForks.baselineOutput(studyId,
+                        baselines.run(studyId, in.flag("force"), progress), in.flag("force")));
+            }
+            case CONVERGE -> converge.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
+                    progress);
+            case TWO_STAGE -> twoStage.run(in.string("studyId"), in.integer("seed"), in.flag("force"), progress);
             case REPORT -> report.run(in.string("studyId"), in.flag("force"), progress);
         };
     }

@@ -14,6 +14,9 @@ public enum TaskType {
     FINETUNE("finetune", true),
     AVERAGE("average", true),
     ANALYZE("analyze", true),
+    BASELINES("baselines", false),
+    CONVERGE("converge", true),
+    TWO_STAGE("two_stage", true),
     REPORT("report", false);
 
     private static final String PREFIX = "lrsweep_";

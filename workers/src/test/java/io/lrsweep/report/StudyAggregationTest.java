@@ -3,6 +3,8 @@ package io.lrsweep.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.lrsweep.study.BaselinePlan;
+import io.lrsweep.study.BaselineResults;
 import io.lrsweep.study.BranchResults;
 import io.lrsweep.study.Features;
 import io.lrsweep.study.StudyConfig;
@@ -65,7 +67,7 @@ class StudyAggregationTest {
         b.put(5e-2, List.of(branch(c, 5e-2, 0, false, 0.60, 0.70, 0.05, 0.3), branch(c, 5e-2, 1, false, 0.62, 0.70, 0.03, 0.3)));
         b.put(0.3, List.of(branch(c, 0.3, 0, false, 0.51, 0.60, 0.2, 0.2), branch(c, 0.3, 1, false, 0.50, 0.60, 0.2, 0.2)));
 
-        StudyReport r = StudyAggregation.aggregate(c, b);
+        StudyReport r = StudyAggregation.aggregate(c, b, List.of(), List.of());
         assertThat(r.perPlr()).extracting(StudyReport.PlrRow::regime).containsExactly("1", "2A", "2A", "2B", "3");
         assertThat(r.summary().thresholdPlr()).isEqualTo(1e-2);
         assertThat(r.summary().lastConvergedPlr()).isEqualTo(1e-3);
@@ -103,13 +105,51 @@ class StudyAggregationTest {
     }
 
     @Test
+    void theBaselinesAreChosenFromTheRegimesAndTheirClaimsAnswered() {
+        StudyConfig c = config();
+        Map<Double, List<BranchResults>> b = new TreeMap<>();
+        b.put(1e-3, List.of(branch(c, 1e-3, 0, true, 0.74, 0.74, 0.0, 0.1), branch(c, 1e-3, 1, true, 0.76, 0.76, 0.0, 0.1)));
+        b.put(1e-2, List.of(branch(c, 1e-2, 0, false, 0.75, 0.80, 0.004, 0.5), branch(c, 1e-2, 1, false, 0.73, 0.82, 0.006, 0.7)));
+        b.put(2e-2, List.of(branch(c, 2e-2, 0, false, 0.70, 0.78, 0.002, 0.6), branch(c, 2e-2, 1, false, 0.70, 0.78, 0.008, 0.6)));
+        b.put(5e-2, List.of(branch(c, 5e-2, 0, false, 0.60, 0.70, 0.05, 0.3), branch(c, 5e-2, 1, false, 0.62, 0.70, 0.03, 0.3)));
+        b.put(0.3, List.of(branch(c, 0.3, 0, false, 0.51, 0.60, 0.2, 0.2), branch(c, 0.3, 1, false, 0.50, 0.60, 0.2, 0.2)));
+        BaselinePlan plan = BaselineChoice.of(c, StudyAggregation.aggregate(c, b, List.of(), List.of()));
+        // The last converging PLR and the two above it, every seed; the best 2A PLR after the first 2B above it.
+        assertThat(plan.converge()).extracting(BaselinePlan.ConvergeRun::plr).containsExactly(1e-3, 1e-3, 1e-2, 1e-2,
+                2e-2, 2e-2);
+        assertThat(plan.twoStage()).isEqualTo(new BaselinePlan.TwoStage(5e-2, 1e-2));
+
+        List<BaselineResults.Convergence> converged = List.of(
+                new BaselineResults.Convergence(1e-3, 0, true, 320, 10, 0.75),
+                new BaselineResults.Convergence(1e-3, 1, true, 640, 20, 0.77),
+                new BaselineResults.Convergence(1e-2, 0, false, 4000, 125, 0.70),
+                new BaselineResults.Convergence(1e-2, 1, true, 3200, 100, 0.72));
+        List<BaselineResults.TwoStage> twoStage = List.of(new BaselineResults.TwoStage(0, 5e-2, 1e-2, 0.74, 0.81),
+                new BaselineResults.TwoStage(1, 5e-2, 1e-2, 0.74, 0.81));
+        StudyReport r = StudyAggregation.aggregate(c, b, converged, twoStage);
+        assertThat(r.summary().trainToConvergence()).hasSize(2);
+        StudyReport.ConvergenceSummary first = r.summary().trainToConvergence().get(0);
+        assertThat(first.converged()).isTrue();
+        assertThat(first.steps()).isEqualTo(480);
+        assertThat(first.testAccuracy()).isCloseTo(0.76, within(1e-12));
+        // One of two seeds converged at 1e-2: not a majority.
+        assertThat(r.summary().trainToConvergence().get(1).converged()).isFalse();
+        assertThat(r.summary().twoStage().testAccuracy()).isCloseTo(0.81, within(1e-12));
+        assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("training to convergence"))
+                .singleElement().satisfies(claim -> assertThat(claim.verdict()).isEqualTo("yes"));
+        // 0.81 after 5e-2 then 1e-2, against 0.81 fine-tuning from 1e-2 alone and 0.70 from 5e-2 alone.
+        assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("two-stage"))
+                .singleElement().satisfies(claim -> assertThat(claim.verdict()).isEqualTo("yes"));
+    }
+
+    @Test
     void oneSeedThatJumpsOutOfTheBasinDoesNotMakeA2aPlr2b() {
         StudyConfig c = StudyResolver.resolve(Map.of("preset", "synthetic-quick",
                 "overrides", Map.of("plrs", List.of(1e-2), "seeds", 3)), "agg");
         StudyReport r = StudyAggregation.aggregate(c, Map.of(1e-2, List.of(
                 branch(c, 1e-2, 0, false, 0.7, 0.8, 0.004, 0.5),
                 branch(c, 1e-2, 1, false, 0.7, 0.8, 0.30, 0.5),
-                branch(c, 1e-2, 2, false, 0.7, 0.8, 0.006, 0.5))));
+                branch(c, 1e-2, 2, false, 0.7, 0.8, 0.006, 0.5))), List.of(), List.of());
         assertThat(r.perPlr().get(0).regime()).isEqualTo("2A");
         assertThat(r.perPlr().get(0).typicalMaxTestBarrier()).isCloseTo(0.006, within(1e-12));
         assertThat(r.perPlr().get(0).geometry().get(0).barrierTest()).as("the mean is still reported")
@@ -124,7 +164,7 @@ class StudyAggregationTest {
         for (double plr : PLRS) {
             b.put(plr, List.of(branch(c, plr, 0, false, 0.7, 0.7, 0.05, 0.2), branch(c, plr, 1, false, 0.7, 0.7, 0.05, 0.2)));
         }
-        StudyReport r = StudyAggregation.aggregate(c, b);
+        StudyReport r = StudyAggregation.aggregate(c, b, List.of(), List.of());
         assertThat(r.summary().thresholdPlr()).isEqualTo(1e-3);
         assertThat(r.summary().band2a()).isNull();
         assertThat(r.summary().lastConvergedPlr()).isNull();

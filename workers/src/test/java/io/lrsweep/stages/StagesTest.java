@@ -7,14 +7,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrsweep.TinyStudy;
 import io.lrsweep.science.RegimeThresholds;
+import io.lrsweep.science.TrainingListener;
+import io.lrsweep.science.Weights;
 import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.setup.Setup;
+import io.lrsweep.setup.Setups;
+import io.lrsweep.setup.StageSink;
 import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.storage.Json;
+import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.study.BaselinePlan;
+import io.lrsweep.study.BaselineResults;
+import io.lrsweep.study.Branch;
 import io.lrsweep.study.InvalidStudyException;
 import io.lrsweep.study.StudyPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +75,7 @@ class StagesTest {
             List<Path> pngs = figures.toList();
             assertThat(pngs).hasSizeGreaterThanOrEqualTo(8);
             for (Path png : pngs) {
-                byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+                byte[] head = Arrays.copyOf(Files.readAllBytes(png), 4);
                 assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
             }
         }
@@ -128,6 +142,94 @@ class StagesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aRunTrainedToConvergenceStopsAtTheFirstEpochBelowTheLossAndTwoStageRunsFineTune() throws Exception {
+        Map<String, Object> study = tinyStudy("t7");
+        Map<String, Object> o = (Map<String, Object>) study.get("overrides");
+        o.put("plrs", List.of(3.16e-3, 0.1));
+        // Short enough that PLR 3.16e-3 has not converged when pre-training ends (it does by epoch 19).
+        o.put("pretrainIterations", 500);
+        o.put("convergenceBudget", 20);
+        o.put("twoStagePlrs", List.of(0.1, 3.16e-3));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(study, "wf", false);
+        runBranch(store, "t7", 3.16e-3);
+        runBranch(store, "t7", 0.1);
+        var plan = new BaselinePlanStage(store, compute).run("t7", false, StageProgress.NONE);
+        // No PLR converged within 500 iterations: the first two PLRs are trained on.
+        assertThat(plan.converge()).extracting(r -> r.plr()).containsExactly(3.16e-3, 0.1);
+        assertThat(plan.twoStage()).isEqualTo(new BaselinePlan.TwoStage(0.1, 3.16e-3));
+
+        long before = compute.stepsTaken();
+        new ConvergeStage(store, compute).run("t7", 3.16e-3, 0, false, StageProgress.NONE);
+        var result = Json.read(store.get(StudyLayout.converge("t7", 3.16e-3, 0) + "/results.json"),
+                BaselineResults.Convergence.class);
+        long perEpoch = 512 / 16;
+        assertThat(result.converged()).isTrue();
+        assertThat(result.steps()).isEqualTo(result.epochs() * perEpoch).isGreaterThan(500).isLessThan(20 * 500);
+        assertThat(store.exists(StudyLayout.converge("t7", 3.16e-3, 0) + "/resume.ckpt")).isFalse();
+        assertThat(compute.stepsTaken() - before).as("trained from the pre-trained point on")
+                .isEqualTo(result.steps() - 500);
+        // The same continuation without the stop: its first epoch below 0.01 is where the run stopped.
+        var c = Studies.load(store, "t7");
+        var setup = (Setup<Weights>) Setups.of(c, compute);
+        var pretrained = setup.decode(store.get(StudyLayout.pretrain("t7", 3.16e-3, 0) + "/" + setup.pretrainedPoint()));
+        var full = setup.continueTraining(new Branch(c, 3.16e-3, 0), pretrained, 3.16e-3,
+                "pretrain-order", 20, false, new MemorySink());
+        int firstBelow = 0;
+        while (full.epochLoss()[firstBelow] >= c.convergenceLoss()) {
+            firstBelow++;
+        }
+        // Pre-training ends inside epoch 16 (500 = 15·32 + 20): the continuation's first epoch ends at 512.
+        assertThat(result.steps()).isEqualTo(512 + firstBelow * perEpoch);
+
+        new TwoStageStage(store, compute).run("t7", 0, false, StageProgress.NONE);
+        var twoStage = Json.read(store.get(StudyLayout.twoStage("t7", 0, "finetune") + "/results.json"),
+                BaselineResults.TwoStage.class);
+        assertThat(twoStage.testAccuracy()).isBetween(0.0, 1.0);
+        assertThat(new TwoStageStage(store, compute).run("t7", 0, false, StageProgress.NONE).cached()).isTrue();
+
+        // PLR 0.1 never converges: it trains for the whole budget of 20 pre-training budgets.
+        new ConvergeStage(store, compute).run("t7", 0.1, 0, false, StageProgress.NONE);
+        var diverged = Json.read(store.get(StudyLayout.converge("t7", 0.1, 0) + "/results.json"),
+                BaselineResults.Convergence.class);
+        assertThat(diverged.converged()).isFalse();
+        assertThat(diverged.steps()).isEqualTo(20 * 500);
+        new ReportStage(store, compute).run("t7", false, StageProgress.NONE);
+        JsonNode summary = new ObjectMapper().readTree(store.get("studies/t7/report/results.json")).get("summary");
+        assertThat(summary.get("train_to_convergence")).hasSize(2);
+        assertThat(summary.get("train_to_convergence").get(0).get("steps").asLong()).isEqualTo(result.steps());
+        assertThat(summary.get("two_stage").get("plr_first").asDouble()).isEqualTo(0.1);
+        assertThat(summary.get("two_stage").get("test_accuracy").asDouble()).isEqualTo(twoStage.testAccuracy());
+    }
+
+    /** A sink that keeps nothing: for runs whose checkpoints a test does not need. */
+    private static final class MemorySink implements StageSink {
+        @Override
+        public String owner() {
+            return "test";
+        }
+
+        @Override
+        public void write(String name, byte[] data) {
+        }
+
+        @Override
+        public Optional<byte[]> resume() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void log(String line) {
+        }
+
+        @Override
+        public TrainingListener training() {
+            return TrainingListener.NONE;
+        }
+    }
+
+    @Test
     void aFinishedStageIsFoundCachedWithoutTrainingAndForceRecomputes() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t2"), "wf", false);
@@ -163,7 +265,7 @@ class StagesTest {
         })).hasMessageContaining("worker killed");
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/MANIFEST.json")).isFalse();
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isTrue();
-        List<String> log = new java.util.ArrayList<>();
+        List<String> log = new ArrayList<>();
         new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, log::add);
         assertThat(log.get(0)).startsWith("resuming from iteration");
         assertThat(crashing.exists("studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt")).isFalse();
@@ -178,7 +280,7 @@ class StagesTest {
     void twoWorkersRunningTheSameStageAtOnceLeaveOneConsistentResult() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t6"), "wf", false);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var pool = Executors.newFixedThreadPool(2);
         try {
             var a = pool.submit(() -> new PretrainStage(store, compute).run("t6", 1e-3, 0, false, StageProgress.NONE));
             var b = pool.submit(() -> new PretrainStage(store, compute).run("t6", 1e-3, 0, false, StageProgress.NONE));
@@ -186,7 +288,7 @@ class StagesTest {
         } finally {
             pool.shutdown();
         }
-        var dir = new io.lrsweep.storage.StageDirectory(store, StudyLayout.pretrain("t6", 1e-3, 0));
+        var dir = new StageDirectory(store, StudyLayout.pretrain("t6", 1e-3, 0));
         var manifest = dir.manifest().orElseThrow();
         for (var o : manifest.objects()) {
             dir.readVerified(manifest, o.key().substring(dir.prefix().length() + 1));
@@ -204,7 +306,7 @@ class StagesTest {
         byte[] b = original.clone();
         b[b.length / 2] ^= 1;
         Files.write(ckpt, b);
-        List<String> log = new java.util.ArrayList<>();
+        List<String> log = new ArrayList<>();
         long steps = compute.stepsTaken();
         StageOutcome ft = new FinetuneStage(store, compute).run("t4", 1e-3, 0, 3.16e-5, false, log::add);
         assertThat(ft.cached()).isFalse();

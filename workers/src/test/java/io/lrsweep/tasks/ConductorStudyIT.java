@@ -150,6 +150,9 @@ class ConductorStudyIT {
         assertThat(p.stages().get("finetune").completed()).isEqualTo(4);
         assertThat(p.stages().get("average").completed()).isEqualTo(4);
         assertThat(p.stages().get("analyze").completed()).isEqualTo(2);
+        // The baselines ran after the sweep: one plan, and runs trained to convergence near the threshold.
+        assertThat(p.stages().get("baselines").completed()).isEqualTo(1);
+        assertThat(p.stages().get("converge").completed()).isPositive();
         String index = p.output().get("report").asText();
         assertThat(index).isEqualTo("studies/" + id + "/report/index.html");
         assertThat(store.exists(index)).isTrue();
@@ -162,7 +165,9 @@ class ConductorStudyIT {
         ArtifactStore store = stores.get(kind);
         WorkerHost host = workers.get(kind);
         faults.failNext("lrsweep_analyze", 1);
-        String id = start(tinyStudy(Map.of("plrs", List.of(2e-3, 5e-2))), kind);
+        // Without baselines, the training on resume is exactly that of the sweep's unfinished stages.
+        String id = start(tinyStudy(Map.of("plrs", List.of(2e-3, 5e-2), "convergenceBudget", 0, "twoStage", false)),
+                kind);
         StudyProgress failed = await(id);
         assertThat(failed.status()).isEqualTo("FAILED");
         assertThat(failed.failures()).anySatisfy(f -> assertThat(f).contains("analyze").contains("injected fault"));

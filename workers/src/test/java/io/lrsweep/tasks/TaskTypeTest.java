@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.netflix.conductor.common.metadata.tasks.TaskDef;
 import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
+import io.lrsweep.study.BaselinePlan;
 import io.lrsweep.study.Presets;
 import io.lrsweep.study.StudyPlan;
 import java.util.Arrays;
@@ -35,6 +36,24 @@ class TaskTypeTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theBaselineSwitchRunsItsForkExactlyWhenThePlanHasRuns() throws Exception {
+        WorkflowDef study = ConductorApi.workflowDefinitions().get(0);
+        WorkflowTask decision = study.getTasks().stream().filter(t -> t.getType().equals("SWITCH")).findFirst()
+                .orElseThrow();
+        // Conductor refuses a dynamic fork of no tasks: a plan without runs must take the default case.
+        var none = StudyForks.baselineOutput("s", BaselinePlan.none(2), false);
+        var some = StudyForks.baselineOutput("s", new BaselinePlan(List.of(new BaselinePlan.ConvergeRun(0.01, 0)),
+                new BaselinePlan.TwoStage(0.1, 0.01), 2), false);
+        assertThat(decision.getDecisionCases()).doesNotContainKey((String) none.get("baselineRuns"))
+                .containsKey((String) some.get("baselineRuns"));
+        assertThat((List<?>) some.get("dynamicTasks")).hasSize(1 + 2);
+        WorkflowTask fork = decision.getDecisionCases().get((String) some.get("baselineRuns")).get(0);
+        assertThat(fork.getType()).isEqualTo("FORK_JOIN_DYNAMIC");
+        assertThat(fork.getInputParameters()).containsKeys(fork.getDynamicForkTasksParam(),
+                fork.getDynamicForkTasksInputParamName());
     }
 
     @Test
