@@ -1,5 +1,6 @@
 package io.lrsweep.study;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -24,6 +25,7 @@ public record BaselinePlan(List<ConvergeRun> converge, TwoStage twoStage, int se
         return new BaselinePlan(List.of(), null, seeds);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return converge.isEmpty() && twoStage == null;
     }
