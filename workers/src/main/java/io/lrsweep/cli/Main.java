@@ -4,10 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lrsweep} command line. */
-@Command(name = "lrsweep", mixinStandardHelpOptions = true, version = "lrsweep 0.1.0",
+@Command(name = "lrsweep", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
-                ResumeCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
+                ResumeCommand.class, RegisterCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
