@@ -30,9 +30,16 @@ final class BackgroundProcess {
     }
 
     Process start(List<String> command) throws IOException {
+        return start(command, java.util.Map.of());
+    }
+
+    /** @param environment variables added to this process's own (secrets go here, not on the command line) */
+    Process start(List<String> command, java.util.Map<String, String> environment) throws IOException {
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        pb.environment().putAll(environment);
+        Process p = pb.start();
         Files.writeString(pidFile(), Long.toString(p.pid()));
         return p;
     }
