@@ -185,6 +185,11 @@ class ChartRenderTest {
         assertThat(chart.path("version").asText()).isEqualTo(version);
         assertThat(chart.path("appVersion").asText()).isEqualTo(version);
         assertThat(chart.path("dependencies").isMissingNode()).as("no remote dependencies").isTrue();
+        Process script = new ProcessBuilder(ChartFiles.chart().resolveSibling("build-images.sh").toString(), "--version")
+                .redirectErrorStream(true).start();
+        assertThat(new String(script.getInputStream().readAllBytes()).strip()).as("build-images.sh --version")
+                .isEqualTo(version);
+        assertThat(script.waitFor()).isZero();
         ChartRender.Result r = ChartRender.render(ChartFiles.chart().resolve("ci/gpu-pool.yaml"));
         assertThat(image(worker(r, "cpu")))
                 .isEqualTo("registry.example.org/lrsweep/lrsweep-worker:" + version);

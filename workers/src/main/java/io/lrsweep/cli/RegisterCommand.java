@@ -61,10 +61,10 @@ final class RegisterCommand implements Callable<Integer> {
                 problem = e.getMessage();
             }
             if (System.nanoTime() + pause.toNanos() > deadline) {
-                err.printf("lrsweep register: Conductor at %s was not ready within %d s (%d attempts; last: %s)."
+                err.printf("lrsweep register: Conductor at %s was not ready within %d s (%s; last: %s)."
                         + " Check that the server runs and that the URL is right (in a cluster: kubectl logs of the"
                         + " Conductor pod), then run `lrsweep register --conductor URL` again.%n",
-                        api.serverUrl(), waitSeconds, attempt, problem);
+                        api.serverUrl(), waitSeconds, attempt == 1 ? "1 attempt" : attempt + " attempts", problem);
                 err.flush();
                 return 1;
             }
