@@ -51,7 +51,7 @@ class WorkerImageIT {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putIfAbsent("CONTAINERS_CONF", HELM.resolve("images/containers.conf").toString());
         pb.environment().put("LRSWEEP_JAR", Path.of("target/lrsweep.jar").toAbsolutePath().toString());
-        Path out = Files.createTempFile("lrsweep-wt9-image", ".out");
+        Path out = Files.createTempFile("lrsweep-image-it", ".out");
         try {
             Process p = pb.redirectOutput(out.toFile()).start();
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -101,7 +101,7 @@ class WorkerImageIT {
         image = lines.get(lines.size() - 1);
         System.out.printf("image %s built in %.0f s (runtime %s; load %s)%n%s%n", image, seconds, info.output().strip(),
                 loadAverage(), build.output().lines().filter(l -> l.contains("built ")).findFirst().orElse(""));
-        home = Files.createTempDirectory("lrsweep-wt9-image-it");
+        home = Files.createTempDirectory("lrsweep-it-image");
     }
 
     @AfterAll
@@ -154,7 +154,7 @@ class WorkerImageIT {
         assertThat(register.exitCode()).as(register.output()).isZero();
         assertThat(register.output()).contains("Registered lrsweep's task definitions");
 
-        String name = "lrsweep-wt9-worker-" + port;
+        String name = "lrsweep-it-worker-" + port;
         List<String> worker = new ArrayList<>(List.of("podman", "run", "-d", "--name=" + name, "--network=host",
                 "--volume=" + store + ":/store"));
         worker.addAll(LOCKED_DOWN);
