@@ -286,6 +286,34 @@ class ChartRenderTest {
     }
 
     @Test
+    void theValuesSchemaIsSelfContainedAndRefusesUnknownKeysInEveryObjectItDescribes() throws Exception {
+        JsonNode schema = Manifest.JSON.readTree(ChartFiles.chart().resolve("values.schema.json").toFile());
+        List<String> open = new ArrayList<>();
+        List<String> refs = new ArrayList<>();
+        walkSchema("", schema, open, refs);
+        assertThat(refs).as("$refs").isNotEmpty().allSatisfy(r -> assertThat(r).as("a local $ref").startsWith("#/"));
+        assertThat(open).as("objects with properties but without additionalProperties: false").isEmpty();
+    }
+
+    private static void walkSchema(String at, JsonNode node, List<String> open, List<String> refs) {
+        if (node.isObject()) {
+            if (node.has("$ref")) {
+                refs.add(node.get("$ref").asText());
+            }
+            JsonNode additional = node.path("additionalProperties");
+            boolean closed = additional.isBoolean() && !additional.asBoolean();
+            if (node.has("properties") && !closed) {
+                open.add(at);
+            }
+            node.fields().forEachRemaining(e -> walkSchema(at + "/" + e.getKey(), e.getValue(), open, refs));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walkSchema(at + "/" + i, node.get(i), open, refs);
+            }
+        }
+    }
+
+    @Test
     void theReadmesValuesTableNamesEveryValue() throws Exception {
         JsonNode values = Manifest.YAML.readTree(ChartFiles.chart().resolve("values.yaml").toFile());
         List<String> keys = new ArrayList<>();
