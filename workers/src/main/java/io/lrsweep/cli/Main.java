@@ -5,10 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** The {@code lrsweep} command line. */
-@Command(name = "lrsweep", mixinStandardHelpOptions = true, version = "lrsweep 0.1.0",
+@Command(name = "lrsweep", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
-                ResumeCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
+                ResumeCommand.class, RegisterCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -19,7 +19,8 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with lrsweep's error handling, for callers that run commands in-process (tests). */
+    public static CommandLine commandLine() {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // Input mistakes and unreachable services get one clear line, not a stack trace.

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,9 +31,16 @@ final class BackgroundProcess {
     }
 
     Process start(List<String> command) throws IOException {
+        return start(command, Map.of());
+    }
+
+    /** @param environment variables added to this process's own (secrets go here, not on the command line) */
+    Process start(List<String> command, Map<String, String> environment) throws IOException {
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        pb.environment().putAll(environment);
+        Process p = pb.start();
         Files.writeString(pidFile(), Long.toString(p.pid()));
         return p;
     }

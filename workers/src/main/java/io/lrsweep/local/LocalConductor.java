@@ -23,6 +23,7 @@ public final class LocalConductor {
     private final int port;
     private final BackgroundProcess process;
     private final Duration queueMetricsEvery;
+    private final ConductorDatabase database;
 
     /** A server with Conductor's own metric schedule (queue depths first after 2 min, then every minute). */
     public LocalConductor(Path home, int port) {
@@ -34,10 +35,21 @@ public final class LocalConductor {
      *     gauges for Prometheus (first after 10 s); null for the server's default
      */
     public LocalConductor(Path home, int port, Duration queueMetricsEvery) {
-        this.dir = home.toAbsolutePath().resolve("conductor");
+        this(home, port, queueMetricsEvery, ConductorDatabase.sqlite(directory(home)));
+    }
+
+    /** @param database what the server persists to (default: {@link ConductorDatabase#sqlite} in its folder) */
+    public LocalConductor(Path home, int port, Duration queueMetricsEvery, ConductorDatabase database) {
+        this.dir = directory(home);
         this.port = port;
         this.process = new BackgroundProcess(dir, "server");
         this.queueMetricsEvery = queueMetricsEvery;
+        this.database = database;
+    }
+
+    /** The server's folder under {@code home}: pid, log, temporary files and the SQLite database. */
+    public static Path directory(Path home) {
+        return home.toAbsolutePath().resolve("conductor");
     }
 
     public String url() {
@@ -64,16 +76,17 @@ public final class LocalConductor {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db") + "?busy_timeout=15000&journal_mode=WAL",
                 "--conductor.file-storage.parentDir=" + dir.resolve("files")));
+        cmd.addAll(database.arguments());
         if (queueMetricsEvery != null) {
             // The server's defaults (120 s, then 60 s) leave the dashboards' queue panels blank for minutes;
             // only when someone scrapes, since the refresh queries every queue of the database.
             cmd.add("--conductor.workflow-monitor.stats.initial-delay=10000");
             cmd.add("--conductor.workflow-monitor.stats.delay=" + queueMetricsEvery.toMillis());
         }
-        Process p = process.start(cmd);
-        out.println("Starting Conductor " + SERVER_VERSION + " (pid " + p.pid() + ", data in " + dir + ") …");
+        Process p = process.start(cmd, database.environment());
+        out.println("Starting Conductor " + SERVER_VERSION + " (pid " + p.pid() + ", on " + database.name() + ", files in "
+                + dir + ") …");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
