@@ -49,7 +49,8 @@ final class ImageRuns {
     /**
      * Trains with a checkpoint after every epoch: {@code resume.ckpt} holds the full state (a
      * restarted attempt continues from it, losing at most one epoch), and the epochs that
-     * {@code keep} selects (1-based epoch counts) are also written as points.
+     * {@code keep} selects (1-based epoch counts) are also written as points. Stopped on request,
+     * it writes the exact state inside the epoch there and ends the stage with {@link StageStopped}.
      */
     static ImageTrainingState train(TrainingRun run, StageDirectory dir, String fingerprint, Network net,
                                     ImageTrainingState start, TensorData train, long orderSeed, EpochSchedule schedule,
@@ -68,8 +69,9 @@ final class ImageRuns {
                         schedule.epochs(), meanLoss, accuracy));
             }
         };
+        ImageTrainingState end;
         try {
-            return ImageTraining.train(net, from, train, orderSeed, schedule, probe,
+            end = ImageTraining.train(net, from, train, orderSeed, schedule, probe,
                     progress.training(run).andThen(log), state -> {
                         try {
                             if (keep.test(state.epoch())) {
@@ -87,6 +89,13 @@ final class ImageRuns {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        if (end.epoch() < schedule.epochs()) {
+            Checkpoints.write(dir, run.stage(), ResumableTraining.RESUME, ImageCheckpointFormat.encode(fingerprint, end),
+                    progress);
+            throw new StageStopped("stopped on request after " + end.epoch() + " of " + schedule.epochs()
+                    + " epochs and " + end.partial().batches() + " batches; the resume checkpoint holds that exact state");
+        }
+        return end;
     }
 
     static String epochCheckpoint(int epoch) {

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * A training run inside a stage that survives restarts: every {@code resumeEvery} iterations the
  * full state goes to {@code resume.ckpt} (tagged with the stage fingerprint), and a restarted
  * attempt continues from there. Checkpoints that {@code keep} selects are written as window
- * checkpoints.
+ * checkpoints. A run stopped on request writes its exact state there too and ends the stage with
+ * {@link StageStopped}.
  */
 final class ResumableTraining {
     static final String RESUME = "resume.ckpt";
@@ -93,10 +94,17 @@ final class ResumableTraining {
                 }
             }
         };
+        TrainingState end;
         try {
-            return ProjectedSgd.train(from, train, orderSeed, schedule, progress.training(run).andThen(stage));
+            end = ProjectedSgd.train(from, train, orderSeed, schedule, progress.training(run).andThen(stage));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        if (end.iteration() < schedule.iterations()) {
+            Checkpoints.write(dir, run.stage(), RESUME, CheckpointFormat.encode(fingerprint, end), progress);
+            throw new StageStopped("stopped on request at iteration " + end.iteration() + " of "
+                    + schedule.iterations() + "; the resume checkpoint holds that exact state");
+        }
+        return end;
     }
 }

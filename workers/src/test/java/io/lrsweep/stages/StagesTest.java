@@ -149,6 +149,42 @@ class StagesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPretrainStoppedOnRequestWritesItsExactStateAndTheNextAttemptRedoesNoStep() throws Exception {
+        Map<String, Object> study = tinyStudy("t7");
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 1500);
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
+        new PlanStage(straight).run(study, "wf", false);
+        new PretrainStage(straight).run("t7", 1e-3, 0, false, StageProgress.NONE);
+
+        FileSystemArtifactStore stopping = new FileSystemArtifactStore(root.resolve("b"));
+        new PlanStage(stopping).run(study, "wf", false);
+        long before = ProjectedSgd.STEPS_TAKEN.get();
+        StageProgress shutDownAt1234 = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public io.lrsweep.science.TrainingListener training(TrainingRun run) {
+                return new io.lrsweep.science.StopAfter(1234);
+            }
+        };
+        assertThatThrownBy(() -> new PretrainStage(stopping).run("t7", 1e-3, 0, false, shutDownAt1234))
+                .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 1234 of 1500");
+        String resume = "studies/t7/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
+        assertThat(io.lrsweep.science.CheckpointFormat.decode(stopping.get(resume)).state().iteration())
+                .isEqualTo(1234);
+        new PretrainStage(stopping).run("t7", 1e-3, 0, false, StageProgress.NONE);
+        assertThat(ProjectedSgd.STEPS_TAKEN.get() - before).as("steps over both attempts").isEqualTo(1500);
+        for (String key : straight.list("studies/t7/branches")) {
+            if (!key.endsWith("MANIFEST.json")) {
+                assertThat(stopping.get(key)).as(key).containsExactly(straight.get(key));
+            }
+        }
+    }
+
+    @Test
     void twoWorkersRunningTheSameStageAtOnceLeaveOneConsistentResult() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t6"), "wf", false);
