@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +40,9 @@ class StageWorkerMetricsTest {
     @BeforeEach
     void workers() throws Exception {
         client = new ConductorClient("http://127.0.0.1:1/api");
-        var shared = new WorkerHost.Shared(new TaskClient(client), new Semaphore(1), faults, new StageCounters(),
-                metrics);
+        TaskClient tasks = new TaskClient(client);
+        var shared = new WorkerHost.Shared(tasks, new Semaphore(1), faults, new StageCounters(), metrics,
+                new Leases(tasks), new AtomicBoolean());
         workers = StageWorkers.all(new FileSystemArtifactStore(root), shared).stream()
                 .collect(Collectors.toMap(Worker::getTaskDefName, Function.identity()));
     }
