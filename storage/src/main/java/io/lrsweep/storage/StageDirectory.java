@@ -16,6 +16,7 @@ import java.util.Optional;
  * its recorded SHA-256.
  */
 public final class StageDirectory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StageDirectory.class);
     private final ArtifactStore store;
     private final String prefix;
 
@@ -52,7 +53,10 @@ public final class StageDirectory {
         store.delete(key(name));
     }
 
-    /** The manifest, if the stage finished; a manifest that cannot be parsed counts as absent. */
+    /**
+     * The manifest, if the stage finished; a manifest that cannot be parsed (truncated, altered)
+     * counts as absent, so the stage runs again and writes a new one, and is named in the log.
+     */
     public Optional<Manifest> manifest() throws IOException {
         String key = key(Manifest.FILE_NAME);
         if (!store.exists(key)) {
@@ -61,6 +65,8 @@ public final class StageDirectory {
         try {
             return Optional.of(Json.read(store.get(key), Manifest.class));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
+            LOG.warn("{} cannot be read ({}): the stage counts as unfinished and runs again", key,
+                    e.getOriginalMessage());
             return Optional.empty();
         }
     }

@@ -51,9 +51,10 @@ final class ResumableTraining {
             if (s.owner().equals(fingerprint) && fits.test(s.state())) {
                 return Optional.of(s.state());
             }
-            progress.log("ignoring a resume checkpoint of a different configuration");
+            progress.log("ignoring " + dir.key(RESUME) + ": a resume checkpoint of a different configuration");
         } catch (IOException e) {
-            progress.log("ignoring an unreadable resume checkpoint: " + e.getMessage());
+            progress.log("ignoring " + dir.key(RESUME) + ", an unreadable resume checkpoint (" + e.getMessage()
+                    + "): starting over");
         }
         return Optional.empty();
     }

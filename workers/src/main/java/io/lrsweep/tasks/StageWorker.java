@@ -10,6 +10,7 @@ import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.stages.StageStopped;
 import io.lrsweep.storage.CorruptObjectException;
+import io.lrsweep.storage.StoreFullException;
 import io.lrsweep.storage.StoreKeys;
 import io.lrsweep.study.InvalidStudyException;
 import java.util.concurrent.Semaphore;
@@ -141,6 +142,12 @@ abstract class StageWorker implements Worker {
             LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), stage, outcome.outcome());
             counters.record(stage, outcome.outcome());
             ended = outcome.cached() ? StageMetrics.Outcome.CACHED : StageMetrics.Outcome.COMPLETED;
+        } catch (StoreFullException e) {
+            // Retries cannot free space: the study fails now, with the store and the space named.
+            LOG.error("[{} {}] {}", taskType, task.getTaskId(), e.getMessage());
+            result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
+            result.setReasonForIncompletion(e.getMessage());
+            counters.record(stage, "failed");
         } catch (InvalidStudyException | StoreKeys.InvalidKeyException | FaultSwitch.InjectedFault e) {
             LOG.warn("[{} {}] invalid input: {}", taskType, task.getTaskId(), e.getMessage());
             result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);

@@ -227,6 +227,22 @@ class StagesTest {
         log.clear();
         assertThat(new AverageStage(store).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
         assertThat(log.get(0)).contains("iter-000000900.ckpt").contains("missing");
+
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUnreadableResumeCheckpointIsNamedAndTheStageStartsOver() throws Exception {
+        Map<String, Object> study = tinyStudy("t8");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(study, "wf", false);
+        String resume = "studies/t8/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
+        store.put(resume, java.util.Arrays.copyOf(io.lrsweep.science.CheckpointFormat.encode("x",
+                io.lrsweep.science.TrainingState.start(io.lrsweep.science.SiMlp.initialise(0))), 40));
+        List<String> log = new java.util.ArrayList<>();
+        new PretrainStage(store).run("t8", 1e-3, 0, false, log::add);
+        assertThat(log.get(0)).contains(resume).contains("unreadable").contains("starting over");
+        assertThat(store.exists(resume)).isFalse();
     }
 
     @Test
