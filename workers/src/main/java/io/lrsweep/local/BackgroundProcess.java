@@ -1,5 +1,6 @@
 package io.lrsweep.local;
 
+import io.lrsweep.storage.S3Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +30,19 @@ final class BackgroundProcess {
         return dir.resolve(name + ".pid");
     }
 
+    /**
+     * Starts the process without the S3 credentials of this one's environment: local servers need
+     * none, and the Conductor server jar would even map AWS_SECRET_ACCESS_KEY into a property of
+     * its own (an AI integration) where its actuator or logs could show it.
+     */
     Process start(List<String> command) throws IOException {
         Files.createDirectories(dir);
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        b.environment().keySet().removeAll(S3Settings.ACCESS_KEY_VARIABLES);
+        b.environment().keySet().removeAll(S3Settings.SECRET_KEY_VARIABLES);
+        b.environment().remove("AWS_SESSION_TOKEN");
+        Process p = b.start();
         Files.writeString(pidFile(), Long.toString(p.pid()));
         return p;
     }

@@ -3,6 +3,7 @@ package io.lrsweep.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lrsweep.SecretScan;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.ArtifactStores;

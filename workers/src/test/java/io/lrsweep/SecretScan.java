@@ -1,4 +1,4 @@
-package io.lrsweep.faults;
+package io.lrsweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,29 +22,29 @@ import java.util.List;
  * log, every task's input, output and log lines on the server, every object of the study
  * (manifests, report, checkpoints) and metrics scrapes. Fails naming the place where it appears.
  */
-final class SecretScan {
+public final class SecretScan {
     private final String secret;
     private final List<String> scanned = new ArrayList<>();
 
-    SecretScan(String secret) {
+    public SecretScan(String secret) {
         this.secret = secret;
     }
 
-    SecretScan file(Path file) throws IOException {
+    public SecretScan file(Path file) throws IOException {
         if (Files.exists(file)) {
             text("file " + file, Files.readString(file, StandardCharsets.ISO_8859_1));
         }
         return this;
     }
 
-    SecretScan text(String where, String text) {
+    public SecretScan text(String where, String text) {
         scanned.add(where);
         assertThat(text.contains(secret)).as("the S3 secret appears in " + where).isFalse();
         return this;
     }
 
     /** The workflow and its sub-workflows: inputs, outputs, reasons and every task's log lines. */
-    SecretScan workflow(ConductorApi api, String workflowId) throws Exception {
+    public SecretScan workflow(ConductorApi api, String workflowId) throws Exception {
         JsonNode wf = api.workflow(workflowId);
         text("workflow " + workflowId, wf.toString());
         try (HttpClient http = HttpClient.newHttpClient()) {
@@ -62,7 +62,7 @@ final class SecretScan {
     }
 
     /** Every object under {@code prefix}: manifests, report, checkpoints. */
-    SecretScan objects(ArtifactStore store, String prefix) throws IOException {
+    public SecretScan objects(ArtifactStore store, String prefix) throws IOException {
         List<String> keys = store.list(prefix);
         assertThat(keys).as("objects under " + prefix).isNotEmpty();
         for (String key : keys) {
@@ -72,7 +72,14 @@ final class SecretScan {
     }
 
     /** How many places were looked at. */
-    int places() {
+    public int places() {
         return scanned.size();
+    }
+
+    /** The log file of the workers running inside this test JVM (failsafe points slf4j-simple at it). */
+    public SecretScan inProcessLog() throws IOException {
+        String file = System.getProperty("org.slf4j.simpleLogger.logFile");
+        assertThat(file).as("the ITs log to a file (failsafe's org.slf4j.simpleLogger.logFile)").isNotNull();
+        return file(Path.of(file));
     }
 }
