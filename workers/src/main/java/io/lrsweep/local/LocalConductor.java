@@ -64,8 +64,8 @@ public final class LocalConductor {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db") + "?busy_timeout=15000&journal_mode=WAL",
                 "--conductor.file-storage.parentDir=" + dir.resolve("files")));
+        cmd.addAll(sqlite(dir));
         if (queueMetricsEvery != null) {
             // The server's defaults (120 s, then 60 s) leave the dashboards' queue panels blank for minutes;
             // only when someone scrapes, since the refresh queries every queue of the database.
@@ -91,12 +91,26 @@ public final class LocalConductor {
                 + logFile());
     }
 
+    /**
+     * The embedded persistence: SQLite in {@code dir}, with what it takes to hold a study's fan-out.
+     * All of the server's SQLite settings are here (the cluster's Postgres settings live elsewhere).
+     */
+    static List<String> sqlite(Path dir) {
+        return List.of("--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db")
+                + "?busy_timeout=15000&journal_mode=WAL");
+    }
+
     /** Stops the server this directory started, if it runs. */
     public boolean down(PrintStream out) throws IOException, InterruptedException {
         Optional<Long> pid = process.stop();
         out.println(pid.map(p -> "Conductor stopped (pid " + p + ")")
                 .orElse("No local Conductor is running (from " + dir + ")"));
         return pid.isPresent();
+    }
+
+    /** The server process this directory started, if it runs. */
+    public Optional<ProcessHandle> process() throws IOException {
+        return process.running();
     }
 
     public String status() throws IOException {

@@ -74,6 +74,11 @@ public final class ConductorApi {
         return MAPPER.readTree(send("GET", "/api/workflow/" + id + "?includeTasks=true", null));
     }
 
+    /** The workflow without its tasks: status, reason, output (cheap for a study of a thousand branches). */
+    public JsonNode workflowSummary(String id) throws IOException {
+        return MAPPER.readTree(send("GET", "/api/workflow/" + id + "?includeTasks=false", null));
+    }
+
     /**
      * Resumes a failed study: Conductor retries its failed and cancelled branches as new branch
      * instances, whose finished stages return at once as cached (every stage first looks for its
