@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
                 ResumeCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class, DemoCommand.class,
+                FuzzCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

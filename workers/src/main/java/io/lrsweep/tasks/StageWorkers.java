@@ -12,6 +12,7 @@ import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.storage.ArtifactStore;
 import java.util.List;
+import java.util.Map;
 
 /** One worker per task type, each a thin adapter over its stage. */
 final class StageWorkers {
@@ -36,7 +37,12 @@ final class StageWorkers {
                 new StageWorker(PLAN, shared) {
                     @Override
                     StageOutcome run(Task task, TaskInput in, StageProgress progress) throws Exception {
-                        var input = new java.util.LinkedHashMap<>(task.getInputData());
+                        // The whole workflow input, so that a field the study does not know is refused
+                        // rather than dropped (the named task inputs carry only the known ones).
+                        Map<?, ?> given = task.getInputData().get("input") instanceof Map<?, ?> m ? m
+                                : task.getInputData();
+                        var input = new java.util.LinkedHashMap<String, Object>();
+                        given.forEach((k, v) -> input.put(String.valueOf(k), v));
                         input.remove("force");
                         input.values().removeIf(java.util.Objects::isNull);
                         return plan.run(input, task.getWorkflowInstanceId(), in.flag("force"));
