@@ -9,7 +9,7 @@ import java.util.List;
  */
 public enum LrsweepMetric {
     STAGE_RUNS("lrsweep.stage.runs", "lrsweep_stage_runs_total", Type.COUNTER, null,
-            List.of("study", "stage", "outcome"), "Stage executions that ended, by outcome (completed, cached, failed)"),
+            List.of("study", "stage", "outcome"), "Stage executions that ended, by outcome (completed, cached, failed, stopped)"),
     STAGE_DURATION("lrsweep.stage.duration", "lrsweep_stage_duration_seconds", Type.TIMER, null,
             List.of("study", "stage", "outcome"), "Wall time of a stage execution, by outcome"),
     STAGE_ACTIVE("lrsweep.stage.active", "lrsweep_stage_active_seconds", Type.LONG_TASK_TIMER, null,

@@ -16,9 +16,9 @@ public final class StageMetrics {
         Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
         Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(12)};
 
-    /** How a stage execution ended. */
+    /** How a stage execution ended; STOPPED: handed back unfinished because its worker was shutting down. */
     public enum Outcome {
-        COMPLETED, CACHED, FAILED;
+        COMPLETED, CACHED, FAILED, STOPPED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -66,10 +66,29 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the file system under " + root + " cannot rename atomically", e);
             }
+        } catch (IOException e) {
+            throw full(e, key).orElse(e);
         } finally {
             Files.deleteIfExists(temp);
         }
         return new StoredObject(key, size, Sha256.hex(digest));
+    }
+
+    /** A write failure that means the file system is full (ENOSPC) or the quota used up (EDQUOT), said so. */
+    private Optional<IOException> full(IOException e, String key) {
+        String why = String.valueOf(e.getMessage());
+        if (!why.contains("No space left on device") && !why.contains("Disk quota exceeded")) {
+            return Optional.empty();
+        }
+        String free;
+        try {
+            free = Files.getFileStore(root).getUsableSpace() / 1024 + " KiB free";
+        } catch (IOException unknown) {
+            free = "free space unknown";
+        }
+        return Optional.of(new StoreFullException("the store " + describe() + " is full (" + why.trim()
+                + ", " + free + ") while writing " + key + ": free space there or move the store (--store),"
+                + " then resume the study (lrsweep resume ID); nothing half-written was kept", e));
     }
 
     @Override

@@ -4,7 +4,11 @@ import java.time.Duration;
 
 /** Bounded exponential backoff for transient store faults: delays initial, 2·initial, … up to maxDelay. */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay) {
-    public static final RetryPolicy DEFAULT = new RetryPolicy(8, Duration.ofMillis(250), Duration.ofSeconds(8));
+    /**
+     * 14 attempts, 250 ms doubling to 8 s: 72 s of waiting in all, so an object store that is away
+     * for a minute (a restart, a failover) delays stages instead of failing them.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(14, Duration.ofMillis(250), Duration.ofSeconds(8));
 
     public RetryPolicy {
         if (maxAttempts < 1) {

@@ -1,6 +1,7 @@
 package io.lrsweep.storage;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -18,6 +19,12 @@ public record S3Settings(String endpoint, String region, String bucket, String p
     public static final String REGION = "LRSWEEP_S3_REGION";
     public static final String PATH_STYLE = "LRSWEEP_S3_PATH_STYLE";
     public static final String CREATE_BUCKET = "LRSWEEP_S3_CREATE_BUCKET";
+    /** Where the access key is read from, in order. */
+    public static final List<String> ACCESS_KEY_VARIABLES = List.of("AWS_ACCESS_KEY_ID",
+            "MINIO_ACCESS_KEY", "MINIO_ROOT_USER");
+    /** Where the secret key is read from, in order; no other process needs these. */
+    public static final List<String> SECRET_KEY_VARIABLES = List.of("AWS_SECRET_ACCESS_KEY",
+            "MINIO_SECRET_KEY", "MINIO_ROOT_PASSWORD");
     public static final String MAX_ATTEMPTS = "LRSWEEP_S3_MAX_ATTEMPTS";
     public static final String RETRY_INITIAL_MS = "LRSWEEP_S3_RETRY_INITIAL_MS";
     public static final String RETRY_MAX_MS = "LRSWEEP_S3_RETRY_MAX_MS";
@@ -45,8 +52,8 @@ public record S3Settings(String endpoint, String region, String bucket, String p
             endpoint = "https://s3.amazonaws.com";
         }
         String region = first(env, REGION, "AWS_REGION", "AWS_DEFAULT_REGION");
-        String access = first(env, "AWS_ACCESS_KEY_ID", "MINIO_ACCESS_KEY", "MINIO_ROOT_USER");
-        String secret = first(env, "AWS_SECRET_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_ROOT_PASSWORD");
+        String access = first(env, ACCESS_KEY_VARIABLES.toArray(String[]::new));
+        String secret = first(env, SECRET_KEY_VARIABLES.toArray(String[]::new));
         if (access == null || secret == null) {
             throw new IllegalArgumentException("store " + location + ": no S3 credentials in the environment; set"
                     + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or MINIO_ROOT_USER and MINIO_ROOT_PASSWORD)");

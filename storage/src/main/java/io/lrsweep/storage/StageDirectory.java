@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The objects of one stage under one key prefix, with the commit protocol: objects first,
@@ -19,6 +21,7 @@ import java.util.Optional;
  * its recorded SHA-256.
  */
 public final class StageDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(StageDirectory.class);
     private final ArtifactStore store;
     private final String prefix;
 
@@ -55,7 +58,10 @@ public final class StageDirectory {
         store.delete(key(name));
     }
 
-    /** The manifest, if the stage finished; a manifest that cannot be parsed counts as absent. */
+    /**
+     * The manifest, if the stage finished; a manifest that cannot be parsed (truncated, altered)
+     * counts as absent, so the stage runs again and writes a new one, and is named in the log.
+     */
     public Optional<Manifest> manifest() throws IOException {
         String key = key(Manifest.FILE_NAME);
         if (!store.exists(key)) {
@@ -64,6 +70,8 @@ public final class StageDirectory {
         try {
             return Optional.of(Json.read(store.get(key), Manifest.class));
         } catch (JacksonException e) {
+            LOG.warn("{} cannot be read ({}): the stage counts as unfinished and runs again", key,
+                    e.getOriginalMessage());
             return Optional.empty();
         }
     }

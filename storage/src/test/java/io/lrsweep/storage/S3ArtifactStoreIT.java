@@ -31,7 +31,46 @@ class S3ArtifactStoreIT {
 
     @AfterAll
     void stopS3() throws Exception {
-        s3.close();
+        try {
+            theSecretIsInNoObjectAndNoLog();
+        } finally {
+            s3.close();
+        }
+    }
+
+    /** Every object these tests stored (metadata included) and the store's log, read for the S3 secret key. */
+    private void theSecretIsInNoObjectAndNoLog() throws IOException {
+        java.util.List<Path> files;
+        try (var walk = Files.walk(s3.dataDirectory())) {
+            files = new java.util.ArrayList<>(walk.filter(Files::isRegularFile).toList());
+        }
+        assertThat(files).as("objects written by these tests").isNotEmpty();
+        files.add(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
+        String secret = S3ProxyServer.SECRET_KEY;
+        for (Path f : files) {
+            if (Files.exists(f)) {
+                assertThat(contains(f, secret)).as("the S3 secret in " + f).isFalse();
+            }
+        }
+    }
+
+    /** Whether the file holds {@code text} (ASCII), read in 1 MiB pieces: the heap here is small on purpose. */
+    private static boolean contains(Path file, String text) throws IOException {
+        int overlap = text.length() - 1;
+        byte[] buf = new byte[(int) MIB + overlap];
+        int kept = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf, kept, buf.length - kept)) > 0) {
+                int len = kept + n;
+                if (new String(buf, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) {
+                    return true;
+                }
+                kept = Math.min(overlap, len);
+                System.arraycopy(buf, len - kept, buf, 0, kept);
+            }
+        }
+        return false;
     }
 
     private S3ArtifactStore store(String location) throws IOException {

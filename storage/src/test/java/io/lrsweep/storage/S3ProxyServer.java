@@ -88,6 +88,11 @@ public final class S3ProxyServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Where the backend keeps every bucket and object. */
+    public Path dataDirectory() {
+        return dir.resolve("data");
+    }
+
     /** The file in which the backend keeps an object. */
     public Path objectFile(String bucket, String object) {
         return dir.resolve("data").resolve(bucket).resolve(object);

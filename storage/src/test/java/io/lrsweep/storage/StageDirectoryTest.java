@@ -23,6 +23,17 @@ class StageDirectoryTest {
     }
 
     @Test
+    void aTruncatedManifestCountsAsUnfinished() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory dir = new StageDirectory(store, "studies/s/finetune");
+        dir.write("final.ckpt", new byte[] {4, 5});
+        dir.commit("finetune", "fp", Map.of(), List.of("final.ckpt"), Map.of(), "test");
+        byte[] whole = store.get("studies/s/finetune/MANIFEST.json");
+        store.put("studies/s/finetune/MANIFEST.json", java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThat(dir.manifest()).isEmpty();
+    }
+
+    @Test
     void theManifestListsEveryObjectWithSizeAndSha256AndIsWrittenLast() throws IOException {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         StageDirectory dir = new StageDirectory(store, "studies/s/pretrain");

@@ -83,8 +83,8 @@ final class Options {
         int port;
 
         @Option(names = "--metrics-address", paramLabel = "ADDRESS",
-                description = "interface of the metrics endpoint (env LRSWEEP_METRICS_ADDRESS; default 0.0.0.0 for"
-                        + " worker, 127.0.0.1 for demo)", defaultValue = "${env:LRSWEEP_METRICS_ADDRESS:-}")
+                description = "interface of the metrics endpoint (env LRSWEEP_METRICS_ADDRESS; default 127.0.0.1;"
+                        + " 0.0.0.0 for every interface, as Prometheus in a cluster needs)", defaultValue = "${env:LRSWEEP_METRICS_ADDRESS:-}")
         String address;
 
         /**

@@ -1,5 +1,6 @@
 package io.lrsweep.local;
 
+import io.lrsweep.storage.S3Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,11 @@ final class BackgroundProcess {
         return dir.resolve(name + ".pid");
     }
 
+    /**
+     * Starts the process without the S3 credentials of this one's environment: local servers need
+     * none, and the Conductor server jar would even map AWS_SECRET_ACCESS_KEY into a property of
+     * its own (an AI integration) where its actuator or logs could show it.
+     */
     Process start(List<String> command) throws IOException {
         return start(command, Map.of());
     }
@@ -39,6 +45,10 @@ final class BackgroundProcess {
         Files.createDirectories(dir);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        // Local servers never see the workers' S3 credentials (they would show in their logs and process table).
+        pb.environment().keySet().removeAll(S3Settings.ACCESS_KEY_VARIABLES);
+        pb.environment().keySet().removeAll(S3Settings.SECRET_KEY_VARIABLES);
+        pb.environment().remove("AWS_SESSION_TOKEN");
         pb.environment().putAll(environment);
         Process p = pb.start();
         Files.writeString(pidFile(), Long.toString(p.pid()));

@@ -23,7 +23,11 @@ public final class ProjectedSgd {
     private ProjectedSgd() {
     }
 
-    /** Continues {@code start} until {@code schedule.iterations()} total iterations; returns the end state. */
+    /**
+     * Continues {@code start} until {@code schedule.iterations()} total iterations and returns the
+     * end state, or returns earlier, before a step, when the listener asks to stop: then the state's
+     * iteration is below the schedule's and training it further continues exactly.
+     */
     public static TrainingState train(TrainingState start, Samples train, long orderSeed, Schedule schedule,
                                       TrainingListener listener) {
         int perEpoch = train.count() / schedule.batchSize();
@@ -46,6 +50,9 @@ public final class ProjectedSgd {
         int[] order = null;
         long iteration = start.iteration();
         while (iteration < schedule.iterations()) {
+            if (listener.stopRequested()) {
+                break;
+            }
             long epoch = iteration / perEpoch;
             if (epoch != cachedEpoch) {
                 order = SeededRandom.derive(orderSeed, "order", epoch).permutation(train.count());

@@ -17,7 +17,15 @@ public interface TrainingListener {
     default void onCheckpoint(TrainingState snapshot) {
     }
 
-    /** This listener, then {@code next}, for every call. */
+    /**
+     * Asked once before every step: true makes the training return at once with the state reached
+     * so far (which continues exactly from there), e.g. when the worker is being shut down.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
+    /** This listener, then {@code next}, for every call; a stop asked by either stops. */
     default TrainingListener andThen(TrainingListener next) {
         TrainingListener first = this;
         return new TrainingListener() {
@@ -37,6 +45,11 @@ public interface TrainingListener {
             public void onCheckpoint(TrainingState snapshot) {
                 first.onCheckpoint(snapshot);
                 next.onCheckpoint(snapshot);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return first.stopRequested() || next.stopRequested();
             }
         };
     }

@@ -201,9 +201,13 @@ final class ImageSetup implements Setup<NetworkState> {
             ImageTrainingState st = from;
             boolean converged = false;
             while (st.epoch() < end && !converged) {
-                st = ImageTraining.train(net, st, data.train(), orderSeed, schedule(net, rate, st.epoch() + 1),
+                int target = st.epoch() + 1;
+                st = ImageTraining.train(net, st, data.train(), orderSeed, schedule(net, rate, target),
                         ImageTraining.Probe.NONE, listener, state -> {
                         });
+                if (st.epoch() < target) {
+                    stopped(sink, st, end);
+                }
                 converged = untilConverged && st.epochLoss()[st.epochLoss().length - 1] < c.convergenceLoss();
                 if (!converged && st.epoch() % 10 == 0 && st.epoch() < end) {
                     sink.write(StageSink.RESUME, ImageCheckpointFormat.encode(sink.owner(), st));
@@ -365,10 +369,20 @@ final class ImageSetup implements Setup<NetworkState> {
                             throw new UncheckedIOException(e);
                         }
                     });
+            if (end.epoch() < schedule.epochs()) {
+                stopped(sink, end, schedule.epochs());
+            }
             return new Run(end, steps.taken());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Ends a run stopped on request: its exact state goes to the resume checkpoint, then {@link StageStopped}. */
+    private static void stopped(StageSink sink, ImageTrainingState state, int of) throws IOException {
+        sink.write(StageSink.RESUME, ImageCheckpointFormat.encode(sink.owner(), state));
+        throw new StageStopped("stopped on request after " + state.epoch() + " of " + of + " epochs and "
+                + state.partial().batches() + " batches; the resume checkpoint holds that exact state");
     }
 
     /** A curve for JSON, which has no NaN: unmeasured entries become null. */

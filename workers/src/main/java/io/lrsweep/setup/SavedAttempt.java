@@ -33,9 +33,10 @@ final class SavedAttempt {
             if (s.owner().equals(sink.owner()) && fits.test(s.state())) {
                 return Optional.of(s.state());
             }
-            sink.log("ignoring a resume checkpoint of a different configuration");
+            sink.log("ignoring " + sink.key(StageSink.RESUME) + ": a resume checkpoint of a different configuration");
         } catch (IOException e) {
-            sink.log("ignoring an unreadable resume checkpoint: " + e.getMessage());
+            sink.log("ignoring " + sink.key(StageSink.RESUME) + ", an unreadable resume checkpoint (" + e.getMessage()
+                    + "): starting over");
         }
         return Optional.empty();
     }

@@ -18,6 +18,9 @@ public interface StageSink {
     /** Stores {@code data} under {@code name} in the stage. */
     void write(String name, byte[] data) throws IOException;
 
+    /** Where {@code name} is stored, for messages. */
+    String key(String name);
+
     /** The resume checkpoint an earlier attempt of the stage left, if any (unverified: no manifest lists it). */
     Optional<byte[]> resume() throws IOException;
 

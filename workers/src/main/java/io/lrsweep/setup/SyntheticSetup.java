@@ -177,6 +177,9 @@ final class SyntheticSetup implements Setup<Weights> {
             long next = Math.min(end, (s.iteration() / perEpoch + 1) * perEpoch);
             s = ProjectedSgd.train(s, data.train(), orderSeed, new ProjectedSgd.Schedule(next, new Elr(rate),
                     c.batchSize(), c.checkpointEvery()), listener);
+            if (s.iteration() < next) {
+                stopped(sink, s, end);
+            }
             converged = untilConverged && next % perEpoch == 0 && s.epochLoss().length > 0
                     && s.epochLoss()[s.epochLoss().length - 1] < c.convergenceLoss();
             if (!converged && (next / perEpoch) % 100 == 0 && next < end) {
@@ -312,10 +315,20 @@ final class SyntheticSetup implements Setup<Weights> {
         try {
             TrainingState end = ProjectedSgd.train(resumed.orElse(start), train, orderSeed, schedule,
                     sink.training().andThen(steps).andThen(stage));
+            if (end.iteration() < schedule.iterations()) {
+                stopped(sink, end, schedule.iterations());
+            }
             return new Run(end, steps.taken());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Ends a run stopped on request: its exact state goes to the resume checkpoint, then {@link StageStopped}. */
+    private static void stopped(StageSink sink, TrainingState state, long of) throws IOException {
+        sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), state));
+        throw new StageStopped("stopped on request at iteration " + state.iteration() + " of " + of
+                + "; the resume checkpoint holds that exact state");
     }
 
     private static Map<String, Object> curve(TrainingState s) {

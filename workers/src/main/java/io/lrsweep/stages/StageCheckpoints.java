@@ -50,6 +50,11 @@ final class StageCheckpoints implements StageSink {
     }
 
     @Override
+    public String key(String name) {
+        return dir.key(name);
+    }
+
+    @Override
     public Optional<byte[]> resume() throws IOException {
         return dir.readUnverified(RESUME);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lrsweep.data.DataSet;
 import io.lrsweep.science.images.NetworkSpec;
@@ -23,10 +25,25 @@ public final class StudyResolver {
     private static final Set<String> NOT_OVERRIDABLE = Set.of("studyId", "preset");
     private static final Pattern STUDY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern CREDENTIALS_IN_URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@]*:[^/@]*@");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** More branches than this in one study would flood the server with sub-workflows (the paper's has 1,150). */
+    public static final int MAX_BRANCHES = 10_000;
+    /** Longer stages than this are a typo, not a study (the paper trains 40,000 iterations). */
+    public static final long MAX_ITERATIONS = 100_000_000L;
+    private static final ObjectMapper MAPPER = strict(new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT));
+
+    /** A number must be a JSON number and a flag a JSON boolean: "3" for seeds is refused, not read as 3. */
+    private static ObjectMapper strict(ObjectMapper m) {
+        m.coercionConfigDefaults()
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        for (Class<?> text : List.of(String.class, Object.class)) {
+            m.coercionConfigFor(text).setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+        }
+        return m;
+    }
 
     private StudyResolver() {
     }
@@ -116,10 +133,18 @@ public final class StudyResolver {
         positiveRates("flrs", c.flrs());
         atLeast("seeds", c.seeds(), 1);
         atMost("seeds", c.seeds(), 1000);
+        if ((long) c.plrs().size() * c.seeds() > MAX_BRANCHES) {
+            throw new InvalidStudyException("seeds", c.seeds() + " seeds × " + c.plrs().size() + " PLRs = "
+                    + (long) c.plrs().size() * c.seeds() + " branches, more than the " + MAX_BRANCHES
+                    + " one study may have; split it into several studies");
+        }
         atLeast("dataSeeds", c.dataSeeds(), 1);
         atLeast("batchSize", c.batchSize(), 1);
         if (c.swaKs() == null || c.swaKs().isEmpty()) {
             throw new InvalidStudyException("swaKs", "must not be empty");
+        }
+        if (c.swaKs().size() > 100) {
+            throw new InvalidStudyException("swaKs", c.swaKs().size() + " values is more than the 100 allowed");
         }
         Set<Integer> ks = new HashSet<>();
         for (int i = 0; i < c.swaKs().size(); i++) {
@@ -187,6 +212,8 @@ public final class StudyResolver {
         atLeast("singleFeatureSize", c.singleFeatureSize(), 1);
         atMost("singleFeatureSize", c.singleFeatureSize(), 1_000_000);
         atLeast("finetuneIterations", c.finetuneIterations(), 1);
+        atMost("finetuneIterations", c.finetuneIterations(), MAX_ITERATIONS);
+        atMost("pretrainIterations", c.pretrainIterations(), MAX_ITERATIONS);
         long window = (long) c.maxK() * c.checkpointEvery();
         if (c.pretrainIterations() < window) {
             throw new InvalidStudyException("pretrainIterations", c.pretrainIterations() + " is shorter than the SWA"

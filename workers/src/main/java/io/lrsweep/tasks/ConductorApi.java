@@ -1,6 +1,7 @@
 package io.lrsweep.tasks;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.MetadataClient;
@@ -33,6 +34,7 @@ public final class ConductorApi {
     // Strict: a definition file with a field the client's model does not know is a mistake in the file.
     private static final ObjectMapper DEFINITIONS = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper TREE = new ObjectMapper();
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final MetadataClient metadata;
@@ -111,6 +113,19 @@ public final class ConductorApi {
     /** A workflow with its tasks. */
     public Workflow workflow(String id) throws IOException {
         return call("read workflow " + id, () -> workflows.getWorkflow(id, true));
+    }
+
+    /** The workflow without its tasks: status, reason, output (cheap for a study of a thousand branches). */
+    public JsonNode workflowSummary(String id) throws IOException {
+        return workflowTree(id, false);
+    }
+
+    /**
+     * A workflow as a JSON tree in the server's own field names, for tools outside this package that
+     * read a few fields (status, tasks' times) without depending on Conductor's classes.
+     */
+    public JsonNode workflowTree(String id, boolean includeTasks) throws IOException {
+        return TREE.valueToTree(call("read workflow " + id, () -> workflows.getWorkflow(id, includeTasks)));
     }
 
     /**

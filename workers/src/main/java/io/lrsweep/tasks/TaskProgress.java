@@ -9,20 +9,29 @@ import io.lrsweep.stages.TrainingRun;
 import io.lrsweep.study.BranchResults;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The progress of one task: lines go to the task's log, numbers to the worker's metrics. Closing
- * it ends the series of every training run it opened, whether the stage finished or failed.
+ * The progress of one task: lines go to the task's log, numbers to the worker's metrics, and a
+ * stop request of the worker reaches the training at its next step. Closing it ends the series of
+ * every training run it opened, whether the stage finished or failed.
  */
 public final class TaskProgress implements StageProgress, AutoCloseable {
     private final Consumer<String> log;
     private final WorkerMetrics metrics;
+    private final BooleanSupplier stopRequested;
     private final Map<TrainingRun, TrainingMetrics.RunMeters> runs = new ConcurrentHashMap<>();
 
     public TaskProgress(Consumer<String> log, WorkerMetrics metrics) {
+        this(log, metrics, () -> false);
+    }
+
+    /** @param stopRequested whether the worker asks running stages to stop at their next step */
+    public TaskProgress(Consumer<String> log, WorkerMetrics metrics, BooleanSupplier stopRequested) {
         this.log = log;
         this.metrics = metrics;
+        this.stopRequested = stopRequested;
     }
 
     @Override
@@ -44,6 +53,11 @@ public final class TaskProgress implements StageProgress, AutoCloseable {
             @Override
             public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
                 meters.epoch(epoch + 1, meanLoss, accuracy);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stopRequested.getAsBoolean();
             }
         };
     }

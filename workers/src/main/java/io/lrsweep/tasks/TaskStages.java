@@ -46,8 +46,12 @@ final class TaskStages {
     StageOutcome run(TaskType type, Task task, TaskInput in, StageProgress progress) throws IOException {
         return switch (type) {
             case PLAN -> {
-                // The study input is the task's input, less the flag that is not part of the study.
-                Map<String, Object> input = new LinkedHashMap<>(task.getInputData());
+                // The whole workflow input, so that a field the study does not know is refused rather
+                // than dropped (the named task inputs carry only the known ones), less the flag that
+                // is not part of the study.
+                Map<?, ?> given = task.getInputData().get("input") instanceof Map<?, ?> m ? m : task.getInputData();
+                Map<String, Object> input = new LinkedHashMap<>();
+                given.forEach((k, v) -> input.put(String.valueOf(k), v));
                 input.remove("force");
                 input.values().removeIf(Objects::isNull);
                 var planned = plan.run(input, task.getWorkflowInstanceId(), in.flag("force"));

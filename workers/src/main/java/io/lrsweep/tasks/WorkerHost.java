@@ -3,33 +3,50 @@ package io.lrsweep.tasks;
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.TaskClient;
+import com.netflix.conductor.client.http.WorkflowClient;
 import com.netflix.conductor.client.worker.Worker;
+import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.metadata.tasks.TaskResult;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs every lrsweep worker against a Conductor server. At most {@code compute.slots()}
  * compute-bound stages run at once in this process; each compute-bound task type polls with that
- * many threads, each light one with one.
+ * many threads, each light one with one. The tasks it
+ * holds keep their leases ({@link Leases}), their results outlast a short server outage
+ * ({@link PatientTaskClient}), tasks of dead workers elsewhere are noticed ({@link StaleLeaseWatch}),
+ * and {@link #drain} stops it gracefully.
  */
 public final class WorkerHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerHost.class);
 
+    /** How long a finished stage's result is offered to a server that does not answer. */
+    static final Duration RESULT_PATIENCE = Duration.ofMinutes(10);
+    /** How often the stale-lease watch looks for tasks of dead workers. */
+    static final Duration STALE_LEASE_LOOK_EVERY = Duration.ofSeconds(15);
+
     /** What all workers of one host share. */
     record Shared(TaskClient taskClient, Semaphore compute, FaultSwitch faults, StageCounters counters,
-                  WorkerMetrics metrics) {
+                  WorkerMetrics metrics, Leases leases, AtomicBoolean stopping) {
     }
 
     private final ConductorClient client;
+    private final TaskClient taskClient;
+    private final Leases leases;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final StaleLeaseWatch staleLeases;
     private final TaskRunnerConfigurer runner;
     private final StageCounters counters = new StageCounters();
     private final Semaphore compute;
@@ -51,13 +68,15 @@ public final class WorkerHost implements AutoCloseable {
      */
     public WorkerHost(String apiUrl, ArtifactStore store, ComputeContext context, String domain, FaultSwitch faults,
                       WorkerMetrics metrics) {
+        int parallel = context.slots();
         this.metrics = metrics;
         this.client = new ConductorClient(apiUrl);
-        TaskClient taskClient = new TaskClient(client);
-        this.parallel = context.slots();
+        this.taskClient = new PatientTaskClient(client, RESULT_PATIENCE, this::delivered);
+        this.leases = new Leases(taskClient);
+        this.parallel = parallel;
         this.compute = new Semaphore(parallel, true);
         metrics.computeSlots(parallel, this::stagesInFlight);
-        Shared shared = new Shared(taskClient, compute, faults, counters, metrics);
+        Shared shared = new Shared(taskClient, compute, faults, counters, metrics, leases, stopping);
         TaskStages stages = new TaskStages(store, context);
         List<Worker> workers = new ArrayList<>();
         Map<String, Integer> threads = new HashMap<>();
@@ -69,10 +88,15 @@ public final class WorkerHost implements AutoCloseable {
                 domains.put(type.taskName(), domain);
             }
         }
-        metrics.conductorClient().register(workers.stream().map(Worker::getTaskDefName).toList());
+        List<String> taskTypes = workers.stream().map(Worker::getTaskDefName).toList();
+        this.staleLeases = new StaleLeaseWatch(taskClient, new WorkflowClient(client), taskTypes,
+                TaskDefinitions.shortestResponseTimeout(), leases::holds, System::currentTimeMillis);
+        metrics.conductorClient().register(taskTypes);
         TaskRunnerConfigurer.Builder builder = metrics.conductorClient().attachTo(
                 new TaskRunnerConfigurer.Builder(taskClient, workers)
                         .withTaskThreadCount(threads)
+                        // One call of PatientTaskClient.updateTask already retries through an outage.
+                        .withUpdateRetryCount(1)
                         .withShutdownGracePeriodSeconds(5));
         if (!domains.isEmpty()) {
             builder.withTaskToDomain(domains);
@@ -82,9 +106,72 @@ public final class WorkerHost implements AutoCloseable {
                 store.describe(), parallel, domains.isEmpty() ? "" : ", domain " + domain);
     }
 
+    /** A task's result reached Conductor (or was given up on): it is no longer held. */
+    private void delivered(String taskId) {
+        leases.release(taskId);
+    }
+
     public WorkerHost start() {
         runner.init();
+        staleLeases.start(STALE_LEASE_LOOK_EVERY);
         return this;
+    }
+
+    /**
+     * Stops gracefully: no more polls, running training stages stop at their next step after
+     * writing their resume checkpoint and hand their tasks back, tasks waiting for a compute slot
+     * are handed back at once, other stages finish. Waits up to {@code grace} for every held task's
+     * result to reach Conductor.
+     *
+     * @return the tasks still held when the grace period ended (empty when all went back)
+     */
+    public List<Task> drain(Duration grace) throws InterruptedException {
+        stopping.set(true);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (leases.tasks().isEmpty()) {
+                return List.of();
+            }
+            Thread.sleep(50);
+        }
+        return leases.tasks();
+    }
+
+    /**
+     * Stops gracefully ({@link #drain}) and hands back what is still held when {@code grace} ends,
+     * saying {@code whyLate}.
+     *
+     * @return how many tasks were handed back unfinished
+     */
+    public int stop(Duration grace, String whyLate) throws InterruptedException {
+        List<Task> left = drain(grace);
+        if (!left.isEmpty()) {
+            handBack(left, whyLate);
+        }
+        return left.size();
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean stopping() {
+        return stopping.get();
+    }
+
+    /**
+     * Hands tasks back that could not finish or stop in time (one attempt each, no waiting): another
+     * worker takes them at once instead of after their response timeout.
+     */
+    public void handBack(List<Task> tasks, String why) {
+        for (Task t : tasks) {
+            TaskResult r = new TaskResult(t);
+            StageWorker.handBack(r, why);
+            try {
+                // A single attempt: this runs while the process is about to exit.
+                new TaskClient(client).updateTask(r, t.getTaskDefName());
+                LOG.info("handed task {} ({}) back: {}", t.getTaskId(), t.getTaskDefName(), why);
+            } catch (RuntimeException e) {
+                LOG.warn("could not hand task {} back: {}", t.getTaskId(), e.getMessage());
+            }
+        }
     }
 
     public StageCounters counters() {
@@ -102,7 +189,10 @@ public final class WorkerHost implements AutoCloseable {
 
     @Override
     public void close() {
+        staleLeases.close();
+        stopping.set(true);
         runner.shutdown();
+        leases.close();
         client.shutdown();
         if (ownsMetrics) {
             metrics.close();

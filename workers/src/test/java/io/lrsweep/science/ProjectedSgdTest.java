@@ -65,6 +65,22 @@ class ProjectedSgdTest {
     }
 
     @Test
+    void aRunStoppedOnRequestInsideAnEpochContinuesFromItsStateBitIdentically() throws Exception {
+        TrainingState straight = ProjectedSgd.train(TrainingState.start(SiMlp.initialise(6)), train, 5,
+                schedule(700, 3e-3), TrainingListener.NONE);
+        CountingSteps steps = new CountingSteps();
+        // 213 is neither a checkpoint (every 100) nor an epoch end (every 32 iterations).
+        TrainingState stopped = ProjectedSgd.train(TrainingState.start(SiMlp.initialise(6)), train, 5,
+                schedule(700, 3e-3), new StopAfter(213));
+        assertThat(stopped.iteration()).as("stopped before the 214th step").isEqualTo(213);
+        assertThat(stopped.partialSamples()).isPositive();
+        TrainingState restored = CheckpointFormat.decode(CheckpointFormat.encode("owner", stopped)).state();
+        TrainingState resumed = ProjectedSgd.train(restored, train, 5, schedule(700, 3e-3), steps);
+        assertThat(resumed.sameAs(straight)).isTrue();
+        assertThat(steps.count + 213).as("no step was taken twice").isEqualTo(700);
+    }
+
+    @Test
     void smallPlrConvergesToAboveNinetyFivePercentTrainAccuracy() {
         TrainingState s = ProjectedSgd.train(TrainingState.start(SiMlp.initialise(0)), train, 0, schedule(6000, 3.16e-3),
                 TrainingListener.NONE);
@@ -99,5 +115,15 @@ class ProjectedSgdTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SphereProjection.project(new double[2], 1))
                 .isInstanceOf(ArithmeticException.class);
         assertThat(new Elr(1e-3).learningRate(12)).isCloseTo(0.144, within(1e-15));
+    }
+
+    /** Counts the steps a run takes. */
+    private static final class CountingSteps implements TrainingListener {
+        long count;
+
+        @Override
+        public void onStep(long iteration, int samples, long nanos) {
+            count++;
+        }
     }
 }

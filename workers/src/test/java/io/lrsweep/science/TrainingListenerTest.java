@@ -36,4 +36,18 @@ class TrainingListenerTest {
         assertThat(calls).containsExactly("a step 3", "b step 3", "a epoch 0", "b epoch 0", "a checkpoint 32",
                 "b checkpoint 32");
     }
+
+    @Test
+    void aStopAskedByEitherOfTwoChainedListenersStops() {
+        TrainingListener quiet = TrainingListener.NONE;
+        TrainingListener stopping = new TrainingListener() {
+            @Override
+            public boolean stopRequested() {
+                return true;
+            }
+        };
+        assertThat(quiet.andThen(quiet).stopRequested()).isFalse();
+        assertThat(quiet.andThen(stopping).stopRequested()).isTrue();
+        assertThat(stopping.andThen(quiet).stopRequested()).isTrue();
+    }
 }

@@ -13,6 +13,7 @@ import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Setup;
 import io.lrsweep.setup.Setups;
 import io.lrsweep.setup.StageSink;
+import io.lrsweep.setup.StageStopped;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.storage.Json;
 import io.lrsweep.storage.StageDirectory;
@@ -215,6 +216,11 @@ class StagesTest {
         }
 
         @Override
+        public String key(String name) {
+            return name;
+        }
+
+        @Override
         public Optional<byte[]> resume() {
             return Optional.empty();
         }
@@ -277,6 +283,42 @@ class StagesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPretrainStoppedOnRequestWritesItsExactStateAndTheNextAttemptRedoesNoStep() throws Exception {
+        Map<String, Object> study = tinyStudy("t7");
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 1500);
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
+        new PlanStage(straight).run(study, "wf", false);
+        new PretrainStage(straight, compute).run("t7", 1e-3, 0, false, StageProgress.NONE);
+
+        FileSystemArtifactStore stopping = new FileSystemArtifactStore(root.resolve("b"));
+        new PlanStage(stopping).run(study, "wf", false);
+        long before = compute.stepsTaken();
+        StageProgress shutDownAt1234 = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public io.lrsweep.science.TrainingListener training(TrainingRun run) {
+                return new io.lrsweep.science.StopAfter(1234);
+            }
+        };
+        assertThatThrownBy(() -> new PretrainStage(stopping, compute).run("t7", 1e-3, 0, false, shutDownAt1234))
+                .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 1234 of 1500");
+        String resume = "studies/t7/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
+        assertThat(io.lrsweep.science.CheckpointFormat.decode(stopping.get(resume)).state().iteration())
+                .isEqualTo(1234);
+        new PretrainStage(stopping, compute).run("t7", 1e-3, 0, false, StageProgress.NONE);
+        assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(1500);
+        for (String key : straight.list("studies/t7/branches")) {
+            if (!key.endsWith("MANIFEST.json")) {
+                assertThat(stopping.get(key)).as(key).containsExactly(straight.get(key));
+            }
+        }
+    }
+
+    @Test
     void twoWorkersRunningTheSameStageAtOnceLeaveOneConsistentResult() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t6"), "wf", false);
@@ -319,6 +361,22 @@ class StagesTest {
         log.clear();
         assertThat(new AverageStage(store, compute).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
         assertThat(log.get(0)).contains("iter-000000900.ckpt").contains("missing");
+
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anUnreadableResumeCheckpointIsNamedAndTheStageStartsOver() throws Exception {
+        Map<String, Object> study = tinyStudy("t8");
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(study, "wf", false);
+        String resume = "studies/t8/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
+        store.put(resume, java.util.Arrays.copyOf(io.lrsweep.science.CheckpointFormat.encode("x",
+                io.lrsweep.science.TrainingState.start(io.lrsweep.science.SiMlp.initialise(0))), 40));
+        List<String> log = new java.util.ArrayList<>();
+        new PretrainStage(store, compute).run("t8", 1e-3, 0, false, log::add);
+        assertThat(log.get(0)).contains(resume).contains("unreadable").contains("starting over");
+        assertThat(store.exists(resume)).isFalse();
     }
 
     @Test

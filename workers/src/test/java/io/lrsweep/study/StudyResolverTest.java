@@ -133,6 +133,27 @@ class StudyResolverTest {
     }
 
     @Test
+    void numbersGivenAsTextOrFlagsAndAbsurdSizesAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("seeds", "3")), "x"))
+                .hasMessageStartingWith("overrides.seeds: has the wrong type");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of("0.01"))), "x"))
+                .hasMessageStartingWith("overrides.plrs[0]: has the wrong type");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("batchSize", true)), "x"))
+                .hasMessageStartingWith("overrides.batchSize: has the wrong type");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("seeds", 1000,
+                "plrs", java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> i * 1e-3).toList())), "x"))
+                .hasMessageStartingWith("seeds: 1000 seeds × 20 PLRs = 20000 branches");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("pretrainIterations",
+                1_000_000_000_000L)), "x")).hasMessageStartingWith("pretrainIterations: 1000000000000 must be at most");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("swaKs",
+                java.util.stream.IntStream.rangeClosed(1, 101).boxed().toList())), "x"))
+                .hasMessageStartingWith("swaKs: 101 values");
+        // Text stays text: a data source is a string.
+        assertThat(StudyResolver.resolve(input("fashion-mnist-si-convnet-quick", Map.of("dataSource", "/data/fm")),
+                "x").dataSource()).isEqualTo("/data/fm");
+    }
+
+    @Test
     void inconsistentSettingsAreRefusedNamingTheField() {
         assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("geometryK", 3)), "x"))
                 .hasMessageStartingWith("geometryK: 3 is not one of swaKs");

@@ -69,8 +69,29 @@ class ConductorStudyIT {
         }
     }
 
+    /** Studies started by this class, by the domain (store) they ran in. */
+    private final Map<String, List<String>> started = new java.util.concurrent.ConcurrentHashMap<>();
+
     @AfterAll
     void stop() throws Exception {
+        try {
+            secretIsNowhere();
+        } finally {
+            stopAll();
+        }
+    }
+
+    /** The S3 secret key is in no worker log, server log, task, object of the S3 studies or metrics scrape. */
+    private void secretIsNowhere() throws Exception {
+        io.lrsweep.SecretScan scan = new io.lrsweep.SecretScan(S3ProxyServer.SECRET_KEY).inProcessLog()
+                .file(conductor.logFile()).text("metrics of the s3 worker host", workers.get("s3").metrics().scrape());
+        for (String id : started.getOrDefault("s3", List.of())) {
+            scan.workflow(api, id).objects(stores.get("s3"), "studies/" + id + "/");
+        }
+        assertThat(started.get("s3")).as("S3 studies scanned").isNotEmpty();
+    }
+
+    private void stopAll() throws Exception {
         workers.values().forEach(WorkerHost::close);
         contexts.values().forEach(ComputeContext::close);
         if (conductor != null) {
@@ -82,7 +103,9 @@ class ConductorStudyIT {
     }
 
     private String start(Map<String, Object> input, String domain) throws IOException {
-        return api.startStudy(input, Map.of("*", domain));
+        String id = api.startStudy(input, Map.of("*", domain));
+        started.computeIfAbsent(domain, d -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(id);
+        return id;
     }
 
     private static Map<String, Object> tinyStudy(Map<String, Object> extra) {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,9 @@ class StageWorkerMetricsTest {
     @BeforeEach
     void workers() throws Exception {
         client = new ConductorClient("http://127.0.0.1:1/api");
-        var shared = new WorkerHost.Shared(new TaskClient(client), new Semaphore(1), faults, new StageCounters(),
-                metrics);
+        TaskClient tasks = new TaskClient(client);
+        var shared = new WorkerHost.Shared(tasks, new Semaphore(1), faults, new StageCounters(), metrics,
+                new Leases(tasks), new AtomicBoolean());
         compute = ComputeContext.cpu(root.resolve("datasets"));
         TaskStages stages = new TaskStages(new FileSystemArtifactStore(root), compute);
         workers = new HashMap<>();

@@ -13,12 +13,15 @@ import java.util.List;
 
 /**
  * Binary checkpoint of an {@link ImageTrainingState}: float32 tensors bit-exact (so a resumed run
- * continues exactly), the curves in double, and an owner tag (the stage fingerprint) so that a
- * stage refuses a checkpoint left by another configuration.
+ * continues exactly), the curves in double, the sums of an unfinished epoch, and an owner tag
+ * (the stage fingerprint) so that a stage refuses a checkpoint left by another configuration.
+ * A state at an epoch end is written in format 1, byte for byte as before states could fall inside
+ * an epoch; only a state inside an epoch needs format 2, which adds the epoch's partial sums.
  */
 public final class ImageCheckpointFormat {
     private static final long MAGIC = 0x4C5253494D434B50L; // "LRSIMCKP"
-    private static final int VERSION = 1;
+    private static final int VERSION_EPOCH_END = 1;
+    private static final int VERSION_INSIDE_EPOCH = 2;
     private static final long MAX_VALUES = 1L << 31;
 
     private ImageCheckpointFormat() {
@@ -32,7 +35,8 @@ public final class ImageCheckpointFormat {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(MAGIC);
-            out.writeInt(VERSION);
+            boolean inside = !s.partial().equals(ImageTrainingState.PartialEpoch.NONE);
+            out.writeInt(inside ? VERSION_INSIDE_EPOCH : VERSION_EPOCH_END);
             out.writeUTF(owner);
             out.writeInt(s.epoch());
             writeState(out, s.network());
@@ -43,6 +47,11 @@ public final class ImageCheckpointFormat {
             writeDoubles(out, s.epochLoss());
             writeDoubles(out, s.epochAccuracy());
             writeDoubles(out, s.epochTestAccuracy());
+            if (inside) {
+                out.writeInt(s.partial().batches());
+                out.writeDouble(s.partial().lossSum());
+                out.writeLong(s.partial().correct());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,16 +69,21 @@ public final class ImageCheckpointFormat {
                 throw new IOException("not an lrsweep image checkpoint (bad magic)");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION_EPOCH_END && version != VERSION_INSIDE_EPOCH) {
                 throw new IOException("image checkpoint format " + version + " is not supported (expected "
-                        + VERSION + ")");
+                        + VERSION_EPOCH_END + " or " + VERSION_INSIDE_EPOCH + ")");
             }
             String owner = in.readUTF();
             int epoch = in.readInt();
             NetworkState network = readState(in);
             NetworkState velocity = in.readBoolean() ? readState(in) : null;
-            ImageTrainingState s = new ImageTrainingState(epoch, network, velocity, readDoubles(in), readDoubles(in),
-                    readDoubles(in));
+            double[] loss = readDoubles(in);
+            double[] accuracy = readDoubles(in);
+            double[] tested = readDoubles(in);
+            ImageTrainingState.PartialEpoch partial = version == VERSION_EPOCH_END
+                    ? ImageTrainingState.PartialEpoch.NONE
+                    : new ImageTrainingState.PartialEpoch(in.readInt(), in.readDouble(), in.readLong());
+            ImageTrainingState s = new ImageTrainingState(epoch, network, velocity, loss, accuracy, tested, partial);
             if (in.read() != -1) {
                 throw new IOException("image checkpoint has trailing bytes");
             }

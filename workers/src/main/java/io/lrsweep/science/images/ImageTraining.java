@@ -34,7 +34,10 @@ public final class ImageTraining {
 
     /**
      * Continues {@code start} on {@code net} until {@code schedule.epochs()} epochs are done and
-     * returns the end state; the network holds the end point afterwards.
+     * returns the end state; the network holds the end point afterwards. When the listener asks to
+     * stop (checked before every batch) it returns at once a state inside the epoch, from which
+     * training continues bit-identical to an uninterrupted run; {@code onEpochEnd} is not called
+     * for that state.
      */
     public static ImageTrainingState train(Network net, ImageTrainingState start, TensorData train, long orderSeed,
                                            EpochSchedule schedule, Probe probe, TrainingListener listener,
@@ -55,6 +58,8 @@ public final class ImageTraining {
         double[] tested = start.epochTestAccuracy();
         ImageTrainingState state = start;
         for (int epoch = start.epoch(); epoch < schedule.epochs(); epoch++) {
+            ImageTrainingState.PartialEpoch done = epoch == start.epoch() ? start.partial()
+                    : ImageTrainingState.PartialEpoch.NONE;
             int[] order = SeededRandom.derive(orderSeed, "order", epoch).permutation(train.count());
             long[] index = new long[order.length];
             for (int i = 0; i < order.length; i++) {
@@ -62,9 +67,16 @@ public final class ImageTraining {
             }
             try (NDManager epochScope = m.newSubManager()) {
                 NDArray permutation = epochScope.create(index);
-                NDArray lossSum = epochScope.zeros(new Shape(), DataType.FLOAT64);
-                NDArray correct = epochScope.zeros(new Shape(), DataType.INT64);
-                for (int b = 0; b < perEpoch; b++) {
+                NDArray lossSum = epochScope.create(done.lossSum());
+                NDArray correct = epochScope.create(done.correct());
+                for (int b = done.batches(); b < perEpoch; b++) {
+                    if (listener.stopRequested()) {
+                        // The sums stay on the device until here: reading them is exact (float64, int64).
+                        ImageTrainingState.PartialEpoch part = new ImageTrainingState.PartialEpoch(b,
+                                lossSum.getDouble(), correct.getLong());
+                        return new ImageTrainingState(epoch, net.snapshot(), velocity == null ? null
+                                : velocitySnapshot(trained, velocity), loss, accuracy, tested, part);
+                    }
                     long stepStart = System.nanoTime();
                     try (NDScope scope = new NDScope()) {
                         NDArray idx = permutation.get(new NDIndex("{}:{}", b * (long) schedule.batchSize(),

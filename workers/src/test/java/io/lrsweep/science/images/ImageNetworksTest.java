@@ -249,20 +249,30 @@ class ImageNetworksTest {
         return s.tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().values();
     }
 
+    /** Batch 16 on the sphere for SI models, SGD with momentum and weight decay for the practical one. */
+    private static EpochSchedule tinySchedule(NetworkSpec spec, int epochs) {
+        return spec.architecture().scaleInvariant()
+                ? EpochSchedule.onSphere(epochs, 16, 0.01, spec.architecture().rho())
+                : new EpochSchedule(epochs, 16, 0.05, 0.9, 5e-4, false);
+    }
+
+    /** The end state of a run from initialisation seed 5 with data order seed 77, never interrupted. */
+    private static ImageTrainingState uninterrupted(NDManager m, NetworkSpec spec, TensorData data,
+                                                    EpochSchedule schedule) {
+        try (Network net = Network.create(spec, m, 5)) {
+            return ImageTraining.train(net, ImageTrainingState.start(net.snapshot()), data, 77, schedule,
+                    ImageTraining.Probe.NONE, TrainingListener.NONE, s -> { });
+        }
+    }
+
     @Test
     void aRunRestartedFromItsEpochCheckpointEndsBitIdenticalToAnUninterruptedOne() throws IOException {
         ImageSet images = randomImages("train", 48, 3, 10, 31);
         for (NetworkSpec spec : List.of(spec("si-convnet", 4), spec("resnet18", 2))) {
-            EpochSchedule schedule = spec.architecture().scaleInvariant()
-                    ? EpochSchedule.onSphere(4, 16, 0.01, spec.architecture().rho())
-                    : new EpochSchedule(4, 16, 0.05, 0.9, 5e-4, false);
+            EpochSchedule schedule = tinySchedule(spec, 4);
             try (NDManager m = manager.newSubManager();
                  TensorData data = TensorData.upload(m, images, Normalization.CIFAR)) {
-                ImageTrainingState straight;
-                try (Network net = Network.create(spec, m, 5)) {
-                    straight = ImageTraining.train(net, ImageTrainingState.start(net.snapshot()), data, 77, schedule,
-                            ImageTraining.Probe.NONE, TrainingListener.NONE, s -> { });
-                }
+                ImageTrainingState straight = uninterrupted(m, spec, data, schedule);
                 List<byte[]> checkpoints = new ArrayList<>();
                 try (Network net = Network.create(spec, m, 5)) {
                     EpochSchedule twoEpochs = new EpochSchedule(2, schedule.batchSize(), schedule.learningRate(),
@@ -287,6 +297,71 @@ class ImageNetworksTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aRunStoppedOnRequestInsideAnEpochResumesBitIdenticalToAnUninterruptedOne() throws IOException {
+        ImageSet images = randomImages("train", 48, 3, 10, 32);
+        for (NetworkSpec spec : List.of(spec("si-convnet", 4), spec("resnet18", 2))) {
+            EpochSchedule schedule = tinySchedule(spec, 3);
+            try (NDManager m = manager.newSubManager();
+                 TensorData data = TensorData.upload(m, images, Normalization.CIFAR)) {
+                ImageTrainingState straight = uninterrupted(m, spec, data, schedule);
+                byte[] saved;
+                int[] steps = new int[1];
+                try (Network net = Network.create(spec, m, 5)) {
+                    // Three batches an epoch: five steps stop in the second epoch, after its second batch.
+                    ImageTrainingState stopped = ImageTraining.train(net, ImageTrainingState.start(net.snapshot()),
+                            data, 77, schedule, ImageTraining.Probe.NONE, new TrainingListener() {
+                                @Override
+                                public void onStep(long iteration, int samples, long nanos) {
+                                    steps[0]++;
+                                }
+
+                                @Override
+                                public boolean stopRequested() {
+                                    return steps[0] == 5;
+                                }
+                            }, s -> { });
+                    assertThat(stopped.epoch()).isEqualTo(1);
+                    assertThat(stopped.partial().batches()).isEqualTo(2);
+                    assertThat(stopped.partial().correct()).isBetween(0L, 32L);
+                    saved = ImageCheckpointFormat.encode("owner", stopped);
+                }
+                ImageTrainingState resumed;
+                try (Network fresh = Network.create(spec, m, 999)) {
+                    var decoded = ImageCheckpointFormat.decode(saved);
+                    resumed = ImageTraining.train(fresh, decoded.state(), data, 77, schedule, ImageTraining.Probe.NONE,
+                            new TrainingListener() {
+                                @Override
+                                public void onStep(long iteration, int samples, long nanos) {
+                                    steps[0]++;
+                                }
+                            }, s -> { });
+                }
+                assertThat(steps[0]).as("no batch was trained twice").isEqualTo(3 * 3);
+                assertThat(resumed.sameAs(straight)).as(spec.architecture() + " resumed run is bit-identical").isTrue();
+                steps[0] = 0;
+            }
+        }
+    }
+
+    @Test
+    void anEpochEndCheckpointKeepsTheFirstFormatAndAnInsideOneTheSecond() throws IOException {
+        NetworkState one = new NetworkState(List.of(new NetworkState.Tensor("w", TensorRole.SI, new long[] {2},
+                new float[] {1, 2})));
+        ImageTrainingState atEnd = new ImageTrainingState(3, one, null, new double[] {0.5, 0.4, 0.3},
+                new double[] {0.1, 0.2, 0.3}, new double[] {Double.NaN, Double.NaN, 0.25});
+        ImageTrainingState inside = new ImageTrainingState(3, one, null, atEnd.epochLoss(), atEnd.epochAccuracy(),
+                atEnd.epochTestAccuracy(), new ImageTrainingState.PartialEpoch(7, 1.25, 99));
+        byte[] end = ImageCheckpointFormat.encode("o", atEnd);
+        byte[] in = ImageCheckpointFormat.encode("o", inside);
+        assertThat(java.nio.ByteBuffer.wrap(end, 8, 4).getInt()).isEqualTo(1);
+        assertThat(java.nio.ByteBuffer.wrap(in, 8, 4).getInt()).isEqualTo(2);
+        assertThat(ImageCheckpointFormat.decode(end).state().sameAs(atEnd)).isTrue();
+        assertThat(ImageCheckpointFormat.decode(in).state().sameAs(inside)).isTrue();
+        assertThat(ImageCheckpointFormat.decode(in).state().partial())
+                .isEqualTo(new ImageTrainingState.PartialEpoch(7, 1.25, 99));
     }
 
     @Test

@@ -1,0 +1,25 @@
+package io.lrsweep.faults;
+
+import io.lrsweep.TinyStudy;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The study every fault scenario runs: two PLRs, one seed, a pre-training long enough (60,000
+ * iterations, a few seconds) to be hit while it runs, short fine-tuning, two SWA windows.
+ */
+final class FaultStudy {
+    static final List<Double> PLRS = List.of(1e-3, 3.16e-2);
+    static final int PRETRAIN_ITERATIONS = 60_000;
+    /** Resume checkpoints come every ten checkpoints (SyntheticSetup), i.e. every 1,000 iterations. */
+    static final int RESUME_EVERY = 1_000;
+
+    private FaultStudy() {
+    }
+
+    static Map<String, Object> input(String studyId) {
+        // No baselines: the clean reference runs the sweep's stages only.
+        return TinyStudy.input(studyId, Map.of("plrs", PLRS, "pretrainIterations", PRETRAIN_ITERATIONS,
+                "finetuneIterations", 2000, "checkpointEvery", 100, "convergenceBudget", 0, "twoStage", false));
+    }
+}
