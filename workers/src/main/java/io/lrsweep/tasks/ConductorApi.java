@@ -1,11 +1,13 @@
 package io.lrsweep.tasks;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.MetadataClient;
 import com.netflix.conductor.client.http.WorkflowClient;
+import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskDef;
 import com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest;
 import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
@@ -34,7 +36,9 @@ public final class ConductorApi {
     // Strict: a definition file with a field the client's model does not know is a mistake in the file.
     private static final ObjectMapper DEFINITIONS = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final ObjectMapper TREE = new ObjectMapper();
+    // Task.getTaskDefinition() is an Optional, which plain Jackson refuses to write; the server's
+    // own JSON has no such field either, so the tree leaves it out.
+    private static final ObjectMapper TREE = new ObjectMapper().addMixIn(Task.class, WithoutTaskDefinition.class);
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final MetadataClient metadata;
@@ -125,8 +129,15 @@ public final class ConductorApi {
      * read a few fields (status, tasks' times) without depending on Conductor's classes.
      */
     public JsonNode workflowTree(String id, boolean includeTasks) throws IOException {
-        return TREE.valueToTree(call("read workflow " + id, () -> workflows.getWorkflow(id, includeTasks)));
+        return tree(call("read workflow " + id, () -> workflows.getWorkflow(id, includeTasks)));
     }
+
+    static JsonNode tree(Workflow workflow) {
+        return TREE.valueToTree(workflow);
+    }
+
+    @JsonIgnoreProperties("taskDefinition")
+    private abstract static class WithoutTaskDefinition {}
 
     /**
      * Resumes a failed study: Conductor retries its failed and cancelled branches as new branch

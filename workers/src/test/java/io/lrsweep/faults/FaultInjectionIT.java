@@ -262,11 +262,11 @@ class FaultInjectionIT {
             bytes[bytes.length / 2] ^= 0x10;
             java.nio.file.Files.write(point, bytes);
             // A fine-tuning of branch A that never finished and left half a resume checkpoint.
-            String unfinished = StudyLayout.finetune(studyId, plrA, 0, 7.5e-3);
+            String unfinished = StudyLayout.finetune(studyId, plrA, 0, FaultStudy.HIGH_FLR);
             store.delete(unfinished + "/MANIFEST.json");
             store.put(unfinished + "/resume.ckpt", java.util.Arrays.copyOf(bytes, 100));
             // A truncated manifest in branch B, and a truncated result that the report reads.
-            String manifest = StudyLayout.finetune(studyId, plrB, 0, 1e-4) + "/MANIFEST.json";
+            String manifest = StudyLayout.finetune(studyId, plrB, 0, FaultStudy.LOW_FLR) + "/MANIFEST.json";
             byte[] m = store.get(manifest);
             store.put(manifest, java.util.Arrays.copyOf(m, m.length / 2));
             String results = StudyLayout.analyze(studyId, plrB, 0) + "/results.json";

@@ -10,6 +10,9 @@ import java.util.Map;
  */
 final class FaultStudy {
     static final List<Double> PLRS = List.of(1e-3, 3.16e-2);
+    /** TinyStudy's fine-tuning rates, a low one and a high one. */
+    static final double LOW_FLR = 3.16e-5;
+    static final double HIGH_FLR = 7.5e-3;
     static final int PRETRAIN_ITERATIONS = 60_000;
     /** Resume checkpoints come every ten checkpoints (SyntheticSetup), i.e. every 1,000 iterations. */
     static final int RESUME_EVERY = 1_000;
@@ -20,6 +23,6 @@ final class FaultStudy {
     static Map<String, Object> input(String studyId) {
         // No baselines: the clean reference runs the sweep's stages only.
         return TinyStudy.input(studyId, Map.of("plrs", PLRS, "pretrainIterations", PRETRAIN_ITERATIONS,
-                "finetuneIterations", 2000, "checkpointEvery", 100, "convergenceBudget", 0, "twoStage", false));
+                "flrs", List.of(LOW_FLR, HIGH_FLR), "finetuneIterations", 2000, "checkpointEvery", 100, "convergenceBudget", 0, "twoStage", false));
     }
 }
