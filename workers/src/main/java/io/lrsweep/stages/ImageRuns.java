@@ -60,7 +60,9 @@ final class ImageRuns {
             var c = ImageCheckpointFormat.decode(data);
             return new ResumableTraining.Saved<>(c.owner(), c.state());
         }, s -> s.epoch() <= schedule.epochs(), progress);
-        resumed.ifPresent(s -> progress.log("resuming after epoch " + s.epoch() + " of an earlier attempt"));
+        resumed.ifPresent(s -> progress.log("resuming after epoch " + s.epoch()
+                + (s.partial().batches() > 0 ? " and " + s.partial().batches() + " batches" : "")
+                + " of an earlier attempt"));
         ImageTrainingState from = resumed.orElse(start);
         TrainingListener log = new TrainingListener() {
             @Override
