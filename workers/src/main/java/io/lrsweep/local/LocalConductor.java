@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class LocalConductor {
     public static final String SERVER_VERSION = "3.32.3";
     private static final String ARTIFACT = "org.conductoross:conductor-server:" + SERVER_VERSION + ":jar:boot";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private final Path dir;
     private final int port;
     private final BackgroundProcess process;
@@ -94,10 +94,28 @@ public final class LocalConductor {
     /**
      * The embedded persistence: SQLite in {@code dir}, with what it takes to hold a study's fan-out.
      * All of the server's SQLite settings are here (the cluster's Postgres settings live elsewhere).
+     * Measured with {@code lrsweep bench load --seeds 10} (230 branches; README, "Failure behaviour"):
+     * <ul>
+     * <li>One database connection. The server's SQLite DAOs read, then write, in deferred
+     * transactions on a pool of ten connections; when another connection commits in between, SQLite
+     * (WAL) refuses the stale transaction's write at once with SQLITE_BUSY, whatever busy_timeout
+     * says, and the DAOs give up after ten tries: SQLITE_BUSY in the server log in every run (2-38
+     * lines), and a study of this size failed with it. One connection serialises the server's database work in its own pool
+     * (a fair queue) instead: no SQLITE_BUSY in any run, and less server CPU. (Taking the write lock
+     * at BEGIN, {@code transaction_mode=IMMEDIATE}, also ended the failures but made every
+     * transaction, reads included, wait in SQLite's sleeping busy handler: half the throughput, and
+     * task updates that timed out.)
+     * <li>No AI integrations and no scheduler: each of the 17 AI system task types polled its queue
+     * every 50 ms, and in SQLite a queue poll is a write (it marks the messages it takes), for tasks
+     * a study never has.
+     * </ul>
      */
     static List<String> sqlite(Path dir) {
         return List.of("--spring.datasource.url=jdbc:sqlite:" + dir.resolve("conductor.db")
-                + "?busy_timeout=15000&journal_mode=WAL");
+                        + "?busy_timeout=15000&journal_mode=WAL",
+                "--spring.datasource.hikari.maximum-pool-size=1",
+                "--conductor.integrations.ai.enabled=false",
+                "--conductor.scheduler.enabled=false");
     }
 
     /** Stops the server this directory started, if it runs. */
