@@ -150,7 +150,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 return p;
             }
-            Thread.sleep(2000);
+            // Each look reads every branch from the server: a thousand branches are looked at every 20 s,
+            // not every 2 s, so that the progress line does not compete with the study for the server.
+            Thread.sleep(Math.max(2000, 20L * p.branches()));
         }
     }
 }

@@ -21,11 +21,33 @@ public record ConductorDatabase(String name, List<String> arguments, Map<String,
     /** The chart's property set for Postgres, also in the jar (see helm/lrsweep/files/conductor/). */
     public static final String POSTGRES_PROPERTIES = "/conductor/postgres.properties";
 
-    /** SQLite in {@code dir}/conductor.db: the server jar's own default persistence. */
+    /**
+     * SQLite in {@code dir}/conductor.db, the server jar's own default persistence, with what it
+     * takes to hold a study's fan-out. Measured with {@code lrsweep bench load --seeds 10} (230
+     * branches; README, "Failure behaviour"):
+     * <ul>
+     * <li>One database connection. The server's SQLite DAOs read, then write, in deferred
+     * transactions on a pool of ten connections; when another connection commits in between, SQLite
+     * (WAL) refuses the stale transaction's write at once with SQLITE_BUSY, whatever busy_timeout
+     * says, and the DAOs give up after ten tries: SQLITE_BUSY in the server log in every run (2-38
+     * lines), and a study of this size failed with it. One connection serialises the server's
+     * database work in its own pool (a fair queue) instead: no SQLITE_BUSY in any run, and less
+     * server CPU. (Taking the write lock at BEGIN, {@code transaction_mode=IMMEDIATE}, also ended the
+     * failures but made every transaction, reads included, wait in SQLite's sleeping busy handler:
+     * half the throughput, and task updates that timed out.)
+     * <li>No AI integrations and no scheduler: each of the 17 AI system task types polled its queue
+     * every 50 ms, and in SQLite a queue poll is a write (it marks the messages it takes), for tasks
+     * a study never has.
+     * </ul>
+     */
     public static ConductorDatabase sqlite(Path dir) {
         Path db = dir.resolve("conductor.db");
         return new ConductorDatabase("SQLite (" + db + ")",
-                List.of("--spring.datasource.url=jdbc:sqlite:" + db + "?busy_timeout=15000&journal_mode=WAL"), Map.of());
+                List.of("--spring.datasource.url=jdbc:sqlite:" + db + "?busy_timeout=15000&journal_mode=WAL",
+                        "--spring.datasource.hikari.maximum-pool-size=1",
+                        "--conductor.integrations.ai.enabled=false",
+                        "--conductor.scheduler.enabled=false"),
+                Map.of());
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class LocalConductor {
     public static final String SERVER_VERSION = "3.32.3";
     private static final String ARTIFACT = "org.conductoross:conductor-server:" + SERVER_VERSION + ":jar:boot";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private final Path dir;
     private final int port;
     private final BackgroundProcess process;

@@ -193,7 +193,9 @@ final class ImageSetup implements Setup<NetworkState> {
             var saved = ImageCheckpointFormat.decode(data);
             return new SavedAttempt.Saved<>(saved.owner(), saved.state());
         }, st -> st.epoch() <= end);
-        resumed.ifPresent(st -> sink.log("resuming after epoch " + st.epoch() + " of an earlier attempt"));
+        resumed.ifPresent(st -> sink.log("resuming after epoch " + st.epoch()
+                + (st.partial().batches() > 0 ? " and " + st.partial().batches() + " batches" : "")
+                + " of an earlier attempt"));
         ImageTrainingState from = resumed.orElse(new ImageTrainingState(c.pretrainEpochs(), start, null, new double[0],
                 new double[0], new double[0]));
         TrainingListener listener = sink.training().andThen(new AttemptSteps(compute));
@@ -345,7 +347,9 @@ final class ImageSetup implements Setup<NetworkState> {
             var saved = ImageCheckpointFormat.decode(data);
             return new SavedAttempt.Saved<>(saved.owner(), saved.state());
         }, s -> s.epoch() <= schedule.epochs());
-        resumed.ifPresent(s -> sink.log("resuming after epoch " + s.epoch() + " of an earlier attempt"));
+        resumed.ifPresent(s -> sink.log("resuming after epoch " + s.epoch()
+                + (s.partial().batches() > 0 ? " and " + s.partial().batches() + " batches" : "")
+                + " of an earlier attempt"));
         AttemptSteps steps = new AttemptSteps(compute);
         TrainingListener log = new TrainingListener() {
             @Override

@@ -128,8 +128,13 @@ public final class WorkerHost implements AutoCloseable {
     public List<Task> drain(Duration grace) throws InterruptedException {
         stopping.set(true);
         long deadline = System.nanoTime() + grace.toNanos();
+        long emptySince = -1;
         while (System.nanoTime() < deadline) {
-            if (leases.tasks().isEmpty()) {
+            if (!leases.tasks().isEmpty()) {
+                emptySince = -1;
+            } else if (emptySince < 0) {
+                emptySince = System.nanoTime();
+            } else if (System.nanoTime() - emptySince > QUIET_BEFORE_EXIT.toNanos()) {
                 return List.of();
             }
             Thread.sleep(50);
@@ -150,6 +155,12 @@ public final class WorkerHost implements AutoCloseable {
         }
         return left.size();
     }
+
+    /**
+     * How long nothing may be held before the drain ends: a poll that was on its way when the stop
+     * came may still deliver a task, which is then handed back rather than left to its timeout.
+     */
+    private static final Duration QUIET_BEFORE_EXIT = Duration.ofSeconds(1);
 
     /** Whether {@link #drain} has begun. */
     public boolean stopping() {
