@@ -99,6 +99,11 @@ public final class LocalConductor {
         return pid.isPresent();
     }
 
+    /** The server process this directory started, if it runs. */
+    public Optional<ProcessHandle> process() throws IOException {
+        return process.running();
+    }
+
     public String status() throws IOException {
         Optional<ProcessHandle> h = process.running();
         boolean healthy = api().healthy();

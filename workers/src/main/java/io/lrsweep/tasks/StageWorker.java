@@ -10,6 +10,8 @@ import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.StoreKeys;
 import io.lrsweep.study.InvalidStudyException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StageWorker implements Worker {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final TaskType type;
     private final TaskStages stages;
     private final TaskClient taskClient;
@@ -88,13 +91,20 @@ final class StageWorker implements Worker {
         StageMetrics.Run run = metrics.stages().started(studyOf(task), stage, task.getRetryCount() > 0);
         StageMetrics.Outcome ended = StageMetrics.Outcome.FAILED;
         boolean acquired = false;
+        counters.started(stage);
         try (progress) {
             faults.check(taskType);
             if (type.computeBound()) {
                 compute.acquire();
                 acquired = true;
             }
-            StageOutcome outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress);
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            StageOutcome outcome;
+            try {
+                outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress);
+            } finally {
+                counters.addStageCpu(THREADS.getCurrentThreadCpuTime() - cpu);
+            }
             result.setStatus(TaskResult.Status.COMPLETED);
             result.setOutputData(outcome.outputs());
             result.log(stage + " " + outcome.outcome());
@@ -118,6 +128,7 @@ final class StageWorker implements Worker {
             result.setReasonForIncompletion(reason);
             counters.record(stage, "failed");
         } finally {
+            counters.ended(stage);
             run.ended(ended);
             if (acquired) {
                 compute.release();
