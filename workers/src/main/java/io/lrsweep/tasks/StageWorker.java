@@ -12,6 +12,7 @@ import io.lrsweep.storage.StoreKeys;
 import io.lrsweep.study.InvalidStudyException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class StageWorker implements Worker {
     private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Task log lines go to the server at most this often while a stage runs (the rest with its result). */
+    private static final Duration LOG_EVERY = Duration.ofSeconds(20);
     private final TaskType type;
     private final TaskStages stages;
     private final TaskClient taskClient;
@@ -80,14 +83,8 @@ final class StageWorker implements Worker {
         TaskResult result = new TaskResult(task);
         String taskType = type.taskName();
         String stage = type.stage();
-        TaskProgress progress = new TaskProgress(line -> {
-            LOG.debug("[{} {}] {}", taskType, task.getTaskId(), line);
-            try {
-                taskClient.logMessageForTask(task.getTaskId(), line);
-            } catch (RuntimeException e) {
-                LOG.debug("could not send a task log line: {}", e.getMessage());
-            }
-        }, metrics);
+        TaskLog log = new TaskLog(taskType, task.getTaskId(), taskClient, LOG_EVERY);
+        TaskProgress progress = new TaskProgress(log, metrics);
         StageMetrics.Run run = metrics.stages().started(studyOf(task), stage, task.getRetryCount() > 0);
         StageMetrics.Outcome ended = StageMetrics.Outcome.FAILED;
         boolean acquired = false;
@@ -107,7 +104,7 @@ final class StageWorker implements Worker {
             }
             result.setStatus(TaskResult.Status.COMPLETED);
             result.setOutputData(outcome.outputs());
-            result.log(stage + " " + outcome.outcome());
+            log.accept(stage + " " + outcome.outcome());
             LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), stage, outcome.outcome());
             counters.record(stage, outcome.outcome());
             ended = outcome.cached() ? StageMetrics.Outcome.CACHED : StageMetrics.Outcome.COMPLETED;
@@ -128,6 +125,7 @@ final class StageWorker implements Worker {
             result.setReasonForIncompletion(reason);
             counters.record(stage, "failed");
         } finally {
+            log.finish(result);
             counters.ended(stage);
             run.ended(ended);
             if (acquired) {
