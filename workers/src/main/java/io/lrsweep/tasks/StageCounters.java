@@ -15,12 +15,21 @@ public final class StageCounters {
 
     private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
 
+    private volatile long lastActivity = System.nanoTime();
+
     void started(String stage) {
+        lastActivity = System.nanoTime();
         running.computeIfAbsent(stage, k -> new AtomicLong()).incrementAndGet();
     }
 
     void ended(String stage) {
+        lastActivity = System.nanoTime();
         running.get(stage).decrementAndGet();
+    }
+
+    /** When a stage last started or ended in this process (System.nanoTime; creation time before any). */
+    long lastActivity() {
+        return lastActivity;
     }
 
     /** Stages running in this process now. */
