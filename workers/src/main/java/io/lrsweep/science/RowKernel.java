@@ -89,6 +89,24 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
         }
     }
 
+    /** The head's gradient through the second ReLU: dh[r][k] = a[r][k] > 0 ? d[r]·v[k] : 0, for {@code rows} rows. */
+    default void headGradient(double[] a, double[] d, double[] v, int rows, double[] dh) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * WIDTH;
+            double dr = d[r];
+            for (int k = 0; k < WIDTH; k++) {
+                dh[o + k] = a[o + k] > 0 ? dr * v[k] : 0.0;
+            }
+        }
+    }
+
+    /** A gradient through a ReLU, in place: g[i] = a[i] > 0 ? g[i] : 0 for the first {@code n} entries. */
+    default void reluGradient(double[] a, double[] g, int n) {
+        for (int i = 0; i < n; i++) {
+            g[i] = a[i] > 0 ? g[i] : 0.0;
+        }
+    }
+
     /**
      * The Vector API's kernel when the JVM has the {@code jdk.incubator.vector} module and 256-bit
      * or wider vectors (measured 4× faster on the step); else the plain loop.

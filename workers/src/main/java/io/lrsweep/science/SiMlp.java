@@ -154,13 +154,7 @@ public final class SiMlp {
         // so results are bit-identical to it (ReferenceSiMlp in the tests); only independent sums
         // are interleaved, which is what lets them run in vector lanes.
         // Layer 2: dh2 = ds·v through ReLU and LayerNorm, then dW2 (row k: Σ_r dz[r][k]·h1[r]).
-        for (int r = 0; r < rows; r++) {
-            int o = r * HIDDEN;
-            double d = ds[r];
-            for (int k = 0; k < HIDDEN; k++) {
-                dh1[o + k] = a2[o + k] > 0 ? d * v[k] : 0.0;
-            }
-        }
+        kernel.headGradient(a2, ds, v, rows, dh1);
         layerNormBackward(dh1, a2, sd2, rows, dz);
         outerSums(h1, rows, gradient, W2_OFFSET);
         // dh1[r] = Σ_k dz[r][k]·W2[k]
@@ -173,9 +167,7 @@ public final class SiMlp {
             kernel.combine(si, W2_OFFSET, CONSECUTIVE, HIDDEN, dz, r * HIDDEN, 1, false, dh1, r * HIDDEN);
         }
         // Layer 1: through ReLU and LayerNorm, then dW1 (row k: Σ_r dz[r][k]·x[r]).
-        for (int i = 0, n = rows * HIDDEN; i < n; i++) {
-            dh1[i] = a1[i] > 0 ? dh1[i] : 0.0;
-        }
+        kernel.reluGradient(a1, dh1, rows * HIDDEN);
         layerNormBackward(dh1, a1, sd1, rows, dz);
         outerSums(x, rows, gradient, 0);
         return loss / rows;

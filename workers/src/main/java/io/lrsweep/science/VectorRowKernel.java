@@ -137,6 +137,34 @@ final class VectorRowKernel implements RowKernel {
             }
         }
 
+        /** Selected, not branched on: whether a unit is active is a coin toss the predictor loses. */
+        @Override
+        public void headGradient(double[] a, double[] d, double[] v, int rows, double[] dh) {
+            DoubleVector zero = DoubleVector.zero(WIDE);
+            for (int r = 0; r < rows; r++) {
+                int o = r * WIDTH;
+                double dr = d[r];
+                for (int c = 0; c < WIDTH; c += BLOCK) {
+                    DoubleVector active = DoubleVector.fromArray(WIDE, v, c).mul(dr);
+                    zero.blend(active, DoubleVector.fromArray(WIDE, a, o + c).compare(VectorOperators.GT, 0.0))
+                            .intoArray(dh, o + c);
+                }
+            }
+        }
+
+        @Override
+        public void reluGradient(double[] a, double[] g, int n) {
+            if (n % BLOCK != 0) {
+                RowKernel.super.reluGradient(a, g, n);
+                return;
+            }
+            DoubleVector zero = DoubleVector.zero(WIDE);
+            for (int i = 0; i < n; i += BLOCK) {
+                zero.blend(DoubleVector.fromArray(WIDE, g, i), DoubleVector.fromArray(WIDE, a, i)
+                        .compare(VectorOperators.GT, 0.0)).intoArray(g, i);
+            }
+        }
+
         @Override
         public void head(double[] z, int row, int count, double[] v, double[] out) {
             if (count != BLOCK) {
