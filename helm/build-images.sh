@@ -135,12 +135,13 @@ if ! base_exists; then
   rm -rf "$rootfs"
 fi
 
-# A runtime with just the modules the jar needs (jdeps), the zip file system, and the elliptic-curve
-# provider that TLS to S3 endpoints uses (a service, which jdeps does not see).
+# A runtime with just the modules the jar needs (jdeps), the zip file system, the Vector API, and the
+# elliptic-curve provider that TLS to S3 endpoints uses (a service, which jdeps does not see).
 say "jlink from $JAVA_HOME …"
 modules="$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 21 "$jar" 2>/dev/null | tail -1)"
 [ -n "$modules" ] || die "jdeps found no modules in $jar"
-extra=jdk.zipfs
+# jdk.incubator.vector: the SI MLP's vector kernel; the image's entrypoint adds it (--add-modules).
+extra=jdk.zipfs,jdk.incubator.vector
 "$JAVA_HOME/bin/java" --list-modules | grep -q '^jdk.crypto.ec@' && extra="$extra,jdk.crypto.ec"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules,$extra" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
     --output "$work/context/runtime"

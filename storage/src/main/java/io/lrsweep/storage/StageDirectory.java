@@ -3,6 +3,7 @@ package io.lrsweep.storage;
 import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
@@ -14,6 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The objects of one stage under one key prefix, with the commit protocol: objects first,
@@ -24,6 +32,19 @@ public final class StageDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(StageDirectory.class);
     private final ArtifactStore store;
     private final String prefix;
+    /** What this directory wrote, as the store reported it: commit need not read it back to hash it. */
+    private final Map<String, StoredObject> written = new ConcurrentHashMap<>();
+    /** Background writes, one after another in the order asked; at most {@link #MAX_PENDING} waiting. */
+    private final Semaphore pending = new Semaphore(MAX_PENDING);
+    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    private final AtomicReference<IOException> failedWrite = new AtomicReference<>();
+    private static final int MAX_PENDING = 4;
+    private static final ExecutorService BACKGROUND = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** Told when a background write has stored its object, with the time it took. */
+    public interface WriteListener {
+        void stored(StoredObject object, long nanos);
+    }
 
     public StageDirectory(ArtifactStore store, String prefix) {
         this.store = store;
@@ -43,19 +64,89 @@ public final class StageDirectory {
     }
 
     public StoredObject write(String name, byte[] data) throws IOException {
-        return store.put(key(name), data);
+        StoredObject stored = store.put(key(name), data);
+        written.put(stored.key(), stored);
+        return stored;
     }
 
+    /**
+     * Writes while the caller goes on (a stage keeps training while its checkpoints upload): the
+     * writes of this directory run one after another in the order asked, at most four wait (this
+     * call blocks while they do), and {@link #commit} and {@link #delete} wait for all of them. A
+     * failed write makes the next call of either (or of this) throw.
+     */
+    public synchronized void writeInBackground(String name, byte[] data, WriteListener listener) throws IOException {
+        throwFailedWrite();
+        try {
+            pending.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to write " + key(name));
+        }
+        lastWrite = lastWrite.thenRunAsync(() -> {
+            try {
+                long started = System.nanoTime();
+                StoredObject stored = write(name, data);
+                listener.stored(stored, System.nanoTime() - started);
+            } catch (IOException | RuntimeException e) {
+                failedWrite.compareAndSet(null, e instanceof IOException io ? io
+                        : new IOException("writing " + prefix + "/" + name + " failed: " + e, e));
+            } finally {
+                pending.release();
+            }
+        }, BACKGROUND);
+    }
+
+    /** Waits until every background write has finished; throws the first that failed. */
+    public void awaitWrites() throws IOException {
+        CompletableFuture<Void> last;
+        synchronized (this) {
+            last = lastWrite;
+        }
+        try {
+            last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the writes of " + prefix);
+        } catch (ExecutionException e) {
+            throw new IOException("a background write of " + prefix + " failed", e.getCause());
+        }
+        throwFailedWrite();
+    }
+
+    /**
+     * Waits for the background writes without throwing: for a stage that fails anyway, so that no
+     * write of this attempt lands after the next attempt has started.
+     */
+    public void settleWrites() {
+        try {
+            awaitWrites();
+        } catch (IOException e) {
+            // The stage is failing already; its own error is the one to report.
+        }
+    }
+
+    private void throwFailedWrite() throws IOException {
+        IOException e = failedWrite.get();
+        if (e != null) {
+            throw new IOException("a background write of " + prefix + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The object, or empty when there is none: one read (no separate existence check). */
     public Optional<byte[]> readUnverified(String name) throws IOException {
-        String key = key(name);
-        if (!store.exists(key)) {
+        try (InputStream in = store.open(key(name))) {
+            return Optional.of(in.readAllBytes());
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(store.get(key));
     }
 
     public void delete(String name) throws IOException {
-        store.delete(key(name));
+        awaitWrites();
+        String key = key(name);
+        store.delete(key);
+        written.remove(key);
     }
 
     /**
@@ -63,29 +154,37 @@ public final class StageDirectory {
      * counts as absent, so the stage runs again and writes a new one, and is named in the log.
      */
     public Optional<Manifest> manifest() throws IOException {
-        String key = key(Manifest.FILE_NAME);
-        if (!store.exists(key)) {
+        Optional<byte[]> data = readUnverified(Manifest.FILE_NAME);
+        if (data.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.read(store.get(key), Manifest.class));
+            return Optional.of(Json.read(data.get(), Manifest.class));
         } catch (JacksonException e) {
-            LOG.warn("{} cannot be read ({}): the stage counts as unfinished and runs again", key,
+            LOG.warn("{} cannot be read ({}): the stage counts as unfinished and runs again", key(Manifest.FILE_NAME),
                     e.getOriginalMessage());
             return Optional.empty();
         }
     }
 
     /**
-     * Hashes the named objects as they now are in the store and writes the manifest that lists
-     * them; only then is the stage finished. If another attempt of the same stage (at-least-once
+     * Waits for the background writes, then writes the manifest that lists the named objects with their sizes and SHA-256; only then is
+     * the stage finished. Objects this directory wrote are listed as the store reported them when
+     * they were written (hashed while uploading); others (written by an earlier attempt) are read
+     * back and hashed as they now are. If another attempt of the same stage (at-least-once
      * delivery) already committed the same objects under the same fingerprint, its manifest is kept.
      */
     public Manifest commit(String stage, String fingerprint, Map<String, Object> inputs, List<String> names,
                            Map<String, Object> metrics, String codeVersion) throws IOException {
+        awaitWrites();
         List<StoredObject> objects = new ArrayList<>();
         for (String name : names) {
             String key = key(name);
+            StoredObject known = written.get(key);
+            if (known != null) {
+                objects.add(known);
+                continue;
+            }
             MessageDigest digest = Sha256.newDigest();
             long size;
             try (InputStream in = new DigestInputStream(store.open(key), digest)) {

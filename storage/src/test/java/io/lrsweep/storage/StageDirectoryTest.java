@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,5 +115,93 @@ class StageDirectoryTest {
         assertThat(Fingerprint.of(a)).isEqualTo(Fingerprint.of(b)).hasSize(64);
         b.put("seed", 2);
         assertThat(Fingerprint.of(a)).isNotEqualTo(Fingerprint.of(b));
+    }
+
+    /** A filesystem store that counts the objects it opens for reading. */
+    private static final class CountingStore implements ArtifactStore {
+        final List<String> opened = new ArrayList<>();
+        String refuse = "";
+        private final FileSystemArtifactStore files;
+
+        CountingStore(Path root) throws IOException {
+            files = new FileSystemArtifactStore(root);
+        }
+
+        @Override
+        public StoredObject put(String key, Payload data) throws IOException {
+            if (key.equals(refuse)) {
+                throw new IOException("refused " + key);
+            }
+            return files.put(key, data);
+        }
+
+        @Override
+        public InputStream open(String key) throws IOException {
+            opened.add(key);
+            return files.open(key);
+        }
+
+        @Override
+        public Optional<Long> size(String key) throws IOException {
+            return files.size(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return files.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            files.delete(key);
+        }
+
+        @Override
+        public String describe() {
+            return files.describe();
+        }
+    }
+
+    @Test
+    void commitListsWhatThisDirectoryWroteWithoutReadingItBackAndHashesWhatAnEarlierAttemptWrote()
+            throws IOException {
+        CountingStore store = new CountingStore(root);
+        new StageDirectory(store, "st").write("earlier.ckpt", new byte[] {7});
+        StageDirectory dir = new StageDirectory(store, "st");
+        dir.write("a.ckpt", new byte[] {1, 2, 3});
+        store.opened.clear();
+        Manifest m = dir.commit("x", "fp", Map.of(), List.of("a.ckpt", "earlier.ckpt"), Map.of(), "test");
+        assertThat(store.opened).doesNotContain("st/a.ckpt").contains("st/earlier.ckpt");
+        assertThat(m.object("st/a.ckpt").orElseThrow()).isEqualTo(new StoredObject("st/a.ckpt", 3,
+                Sha256.hex(new byte[] {1, 2, 3})));
+        assertThat(m.object("st/earlier.ckpt").orElseThrow().sha256()).isEqualTo(Sha256.hex(new byte[] {7}));
+    }
+
+    @Test
+    void backgroundWritesLandInOrderAndTheCommitWaitsForThem() throws IOException {
+        CountingStore store = new CountingStore(root);
+        StageDirectory dir = new StageDirectory(store, "st");
+        List<Long> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            dir.writeInBackground("resume.ckpt", new byte[i], (o, nanos) -> sizes.add(o.size()));
+            dir.writeInBackground("w-" + i + ".ckpt", new byte[] {(byte) i}, (o, nanos) -> sizes.add(o.size()));
+        }
+        Manifest m = dir.commit("x", "fp", Map.of(), List.of("w-1.ckpt", "w-20.ckpt"), Map.of(), "test");
+        assertThat(sizes).hasSize(40);
+        assertThat(m.object("st/w-20.ckpt").orElseThrow().sha256()).isEqualTo(Sha256.hex(new byte[] {20}));
+        assertThat(store.get("st/resume.ckpt")).hasSize(20);
+        assertThat(dir.manifest()).isPresent();
+    }
+
+    @Test
+    void aFailedBackgroundWriteFailsTheCommitAndNoManifestIsWritten() throws IOException {
+        CountingStore store = new CountingStore(root);
+        store.refuse = "st/b.ckpt";
+        StageDirectory dir = new StageDirectory(store, "st");
+        dir.writeInBackground("a.ckpt", new byte[] {1}, (o, nanos) -> { });
+        dir.writeInBackground("b.ckpt", new byte[] {2}, (o, nanos) -> { });
+        assertThatThrownBy(() -> dir.commit("x", "fp", Map.of(), List.of("a.ckpt", "b.ckpt"), Map.of(), "test"))
+                .isInstanceOf(IOException.class).hasMessageContaining("refused st/b.ckpt");
+        assertThat(dir.manifest()).isEmpty();
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code lrsweep bench}: measurements that print figures (nothing here asserts a speed). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure and print figures.",
         subcommands = {BenchCommand.Store.class, BenchMetricsCommand.class, BenchTrainCommand.class,
-                BenchLoadCommand.class})
+                BenchLoadCommand.class, BenchStudyCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

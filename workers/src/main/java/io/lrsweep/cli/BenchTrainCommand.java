@@ -15,6 +15,7 @@ import io.lrsweep.science.images.NetworkSpec;
 import io.lrsweep.science.images.TensorData;
 import io.lrsweep.science.images.Torch;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,13 +25,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lrsweep bench train}: median time of one training step of an image model on random
- * 3×32×32 batches, with images/s and peak memory; the same figures as bench/pytorch_twin.py.
+ * 3×32×32 batches, with images/s and peak memory; the same figures as bench/pytorch_twin.py. For
+ * {@code si-mlp}: microseconds per SGD step beside bench/si_mlp_twin.py (see {@link SiMlpBench}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Time training steps of an image model on random data; prints median ms per step, images/s"
+        description = "Time training steps of a model on random data (si-mlp: the synthetic study's step, beside its"
+                + " PyTorch twin with --twin); prints median ms per step, images/s"
                 + " and peak RSS (and GPU memory on a GPU).")
 final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "si-convnet", description = "si-convnet, si-resnet18 or resnet18")
+    @Option(names = "--model", defaultValue = "si-convnet", description = "si-mlp, si-convnet, si-resnet18 or resnet18")
     String model;
 
     @Option(names = "--width", defaultValue = "32", description = "width c (default ${DEFAULT-VALUE})")
@@ -39,14 +42,29 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "timed steps (default 20; si-mlp: 100000 per round)")
+    Integer steps;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "si-mlp: timed rounds, alternating with the twin"
+            + " (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--twin", description = "si-mlp: the PyTorch twin to alternate with, e.g. bench/si_mlp_twin.py")
+    Path twin;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "the Python that runs the twin"
+            + " (default ${DEFAULT-VALUE}, Debian's, which has python3-torch)")
+    String python;
 
     @Mixin
     Options.DeviceChoice device = new Options.DeviceChoice();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        if (model.equals("si-mlp")) {
+            return SiMlpBench.run(steps == null ? 100_000 : steps, rounds, twin, python);
+        }
+        int steps = this.steps == null ? 20 : this.steps;
         NetworkSpec.Architecture arch = NetworkSpec.Architecture.of(model);
         Device d = Torch.device(device.device);
         System.out.println(Torch.describe(d));

@@ -11,6 +11,7 @@ import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
 import io.lrsweep.tasks.ConductorApi;
 import io.lrsweep.tasks.FaultSwitch;
+import io.lrsweep.tasks.StageCounters;
 import io.lrsweep.tasks.StudyProgress;
 import io.lrsweep.tasks.WorkerHost;
 import java.nio.file.Files;
@@ -66,6 +67,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return run(StudyMeter.NONE);
+    }
+
+    /** The demo, with {@code meter} told when the study starts and ends (bench study measures there). */
+    Integer run(StudyMeter meter) throws Exception {
         Map<String, Object> input = SubmitCommand.input(preset, sets, studyId);
         // Refused here, before any server starts, when the input is wrong.
         StudyConfig study = StudyResolver.resolve(input, "check");
@@ -86,10 +92,12 @@ final class DemoCommand implements Callable<Integer> {
                      AutoCloseable served = metricsEndpoint.serve(metrics, "127.0.0.1", System.out);
                      WorkerHost workers = new WorkerHost(api.apiUrl(), artifacts, context, null, new FaultSwitch(),
                              metrics).start()) {
+                    meter.started(servers.conductorProcess(), context);
                     String id = api.startStudy(input, Map.of());
                     System.out.println("Study " + id + " started (preset " + preset + ", store "
                             + artifacts.describe() + "); worker log: " + log);
-                    StudyProgress p = follow(api, id);
+                    StudyProgress p = follow(api, id, workers.counters());
+                    meter.ended(workers.counters(), context);
                     return report(p, id, artifacts, (System.nanoTime() - started) / 60e9);
                 }
             }
@@ -128,12 +136,19 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static StudyProgress follow(ConductorApi api, String id) throws Exception {
+    /**
+     * Prints progress every 2 s from this process's workers and the study's status alone; reads
+     * the whole study (every branch with its tasks) once, at the end.
+     */
+    private static StudyProgress follow(ConductorApi api, String id, StageCounters counters) throws Exception {
         boolean console = System.console() != null;
         String last = "";
         long lastPrint = 0;
         while (true) {
-            StudyProgress p = StudyProgress.of(api, id);
+            StudyProgress p = StudyProgress.ofWorkers(api, id, counters);
+            if (p.finished()) {
+                p = StudyProgress.of(api, id);
+            }
             String line = p.line();
             long now = System.nanoTime();
             if (console) {

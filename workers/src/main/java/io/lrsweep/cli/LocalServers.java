@@ -5,6 +5,7 @@ import io.lrsweep.local.LocalPrometheus;
 import io.lrsweep.tasks.ConductorApi;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Optional;
 
 /**
  * The local Conductor server (and optionally a local Prometheus) for the length of one command:
@@ -41,6 +42,11 @@ final class LocalServers implements AutoCloseable {
 
     ConductorApi api() {
         return conductor.api();
+    }
+
+    /** The Conductor server's process, when it runs on this machine. */
+    Optional<ProcessHandle> conductorProcess() throws IOException {
+        return conductor.process();
     }
 
     @Override

@@ -61,10 +61,7 @@ public final class ProjectedSgd {
             int from = (int) (iteration % perEpoch) * schedule.batchSize();
             long stepStart = System.nanoTime();
             double loss = model.lossAndGradient(w, train, order, from, schedule.batchSize(), gradient, correct);
-            for (int i = 0; i < si.length; i++) {
-                si[i] -= lr * gradient[i];
-            }
-            SphereProjection.project(si, SiMlp.RHO);
+            descend(si, gradient, lr, SiMlp.RHO);
             lossSum += loss * schedule.batchSize();
             right += correct[0];
             seen += schedule.batchSize();
@@ -86,6 +83,20 @@ public final class ProjectedSgd {
             }
         }
         return new TrainingState(iteration, w, epochLoss, epochAccuracy, lossSum, right, seen);
+    }
+
+    /**
+     * {@code si -= lr·gradient}, then {@link SphereProjection#project} to norm rho, with the squared
+     * norm summed in the same pass as the update (same terms, same order, so the same bits).
+     */
+    static void descend(double[] si, double[] gradient, double lr, double rho) {
+        double squares = 0;
+        for (int i = 0; i < si.length; i++) {
+            double u = si[i] - lr * gradient[i];
+            si[i] = u;
+            squares += u * u;
+        }
+        SphereProjection.scaleToRho(si, Math.sqrt(squares), rho);
     }
 
     private static double[] append(double[] a, double v) {

@@ -21,17 +21,6 @@ public final class SiMlp {
     public static final int SI_PARAMETERS = HIDDEN * INPUT + HIDDEN * HIDDEN;
     private static final int W2_OFFSET = HIDDEN * INPUT;
 
-    private int capacity;
-    private double[] a1;
-    private double[] h1;
-    private double[] sd1;
-    private double[] a2;
-    private double[] h2;
-    private double[] sd2;
-    private double[] dz;
-    private double[] dh1;
-    private final double[] rowBuffer = new double[HIDDEN];
-
     /**
      * A seeded initialisation as the authors make it (study-spec §2): one standard Gaussian vector
      * over all SI weights, normalised to norm rho (a uniform point on the sphere), and the head from
@@ -53,6 +42,40 @@ public final class SiMlp {
         return new Weights(si, head);
     }
 
+    /** How the 32-wide sums of every pass are computed: vector registers where the JVM offers them. */
+    private static final RowKernel BEST = RowKernel.best();
+    /** Row offsets 0, 32, 64, …: consecutive rows of a 32-wide matrix. */
+    private static final int[] CONSECUTIVE = consecutiveRows(INPUT);
+    /** Rows whose LayerNorm sums the kernel runs side by side. */
+    private static final int BLOCK = 8;
+
+    /** Scratch space for {@code rows} samples; grown on demand, never per step. */
+    private int capacity;
+    private double[] a1;
+    private double[] h1;
+    private double[] a2;
+    private double[] dz;
+    private double[] dh1;
+    private double[] sd1;
+    private double[] sd2;
+    private double[] ds;
+    private double[] scores;
+    private double[] batch;
+    private int[] hiddenRows;
+    /** The two SI matrices transposed (input-major), so the forward pass runs along contiguous outputs. */
+    private final double[] w1t = new double[HIDDEN * INPUT];
+    private final double[] w2t = new double[HIDDEN * HIDDEN];
+    private final RowKernel kernel;
+
+    public SiMlp() {
+        this(BEST);
+    }
+
+    /** A model computed with the given kernel (tests hold every kernel to the same bits). */
+    SiMlp(RowKernel kernel) {
+        this.kernel = kernel;
+    }
+
     private void ensureCapacity(int rows) {
         if (rows <= capacity) {
             return;
@@ -60,19 +83,39 @@ public final class SiMlp {
         capacity = rows;
         a1 = new double[rows * HIDDEN];
         h1 = new double[rows * HIDDEN];
-        sd1 = new double[rows];
         a2 = new double[rows * HIDDEN];
-        h2 = new double[rows * HIDDEN];
-        sd2 = new double[rows];
         dz = new double[rows * HIDDEN];
         dh1 = new double[rows * HIDDEN];
+        sd1 = new double[rows];
+        sd2 = new double[rows];
+        ds = new double[rows];
+        scores = new double[rows];
+        batch = new double[rows * INPUT];
+        hiddenRows = consecutiveRows(rows);
+    }
+
+    private static int[] consecutiveRows(int n) {
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i * HIDDEN;
+        }
+        return rows;
     }
 
     /** Logits for {@code rows} samples given by index, written to {@code logits}. */
     public void logits(Weights w, Samples data, int[] index, int from, int rows, double[] logits) {
         checkShapes(w, data);
         ensureCapacity(rows);
-        forward(w, data, index, from, rows, logits);
+        transpose(w.si());
+        forward(w.head(), gather(data, index, from, rows), 0, rows, logits);
+    }
+
+    /** The samples' rows copied one after the other, so the passes read them as one matrix. */
+    private double[] gather(Samples data, int[] index, int from, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(data.x(), index[from + r] * INPUT, batch, r * INPUT, INPUT);
+        }
+        return batch;
     }
 
     /**
@@ -87,14 +130,14 @@ public final class SiMlp {
             throw new IllegalArgumentException("gradient must have " + SI_PARAMETERS + " entries");
         }
         ensureCapacity(rows);
-        double[] s = new double[rows];
-        forward(w, data, index, from, rows, s);
-        Arrays.fill(gradient, 0.0);
         double[] si = w.si();
         double[] v = w.head();
+        transpose(si);
+        double[] s = scores;
+        double[] x = gather(data, index, from, rows);
+        forward(v, x, 0, rows, s);
         double loss = 0;
         int right = 0;
-        double[] ds = new double[rows];
         for (int r = 0; r < rows; r++) {
             int y = data.y()[index[from + r]];
             loss += bceWithLogits(s[r], y);
@@ -104,59 +147,26 @@ public final class SiMlp {
             ds[r] = (sigmoid(s[r]) - y) / rows;
         }
         correct[0] = right;
-        // Layer 2: dh2 = ds·v through ReLU and LayerNorm, then dW2 and dh1.
-        for (int r = 0; r < rows; r++) {
-            int o = r * HIDDEN;
-            for (int k = 0; k < HIDDEN; k++) {
-                rowBuffer[k] = a2[o + k] > 0 ? ds[r] * v[k] : 0.0;
-            }
-            layerNormBackward(rowBuffer, a2, o, sd2[r], dz);
+        // Every sum below adds its terms in the order of the first (row-at-a-time) implementation,
+        // so results are bit-identical to it (ReferenceSiMlp in the tests); only independent sums
+        // are interleaved, which is what lets them run in vector lanes.
+        // Layer 2: dh2 = ds·v through ReLU and LayerNorm, then dW2 (row k: Σ_r dz[r][k]·h1[r]).
+        kernel.headGradient(a2, ds, v, rows, dh1);
+        layerNormBackward(dh1, a2, sd2, rows, dz);
+        outerSums(h1, rows, gradient, W2_OFFSET);
+        // dh1[r] = Σ_k dz[r][k]·W2[k]
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            kernel.combine4(si, W2_OFFSET, CONSECUTIVE, HIDDEN, dz, r * HIDDEN, 1, HIDDEN, false, dh1, r * HIDDEN,
+                    HIDDEN);
         }
-        for (int k = 0; k < HIDDEN; k++) {
-            int g = W2_OFFSET + k * HIDDEN;
-            for (int r = 0; r < rows; r++) {
-                double d = dz[r * HIDDEN + k];
-                if (d == 0.0) {
-                    continue;
-                }
-                int h = r * HIDDEN;
-                for (int j = 0; j < HIDDEN; j++) {
-                    gradient[g + j] += d * h1[h + j];
-                }
-            }
+        for (; r < rows; r++) {
+            kernel.combine(si, W2_OFFSET, CONSECUTIVE, HIDDEN, dz, r * HIDDEN, 1, false, dh1, r * HIDDEN);
         }
-        for (int r = 0; r < rows; r++) {
-            int o = r * HIDDEN;
-            for (int j = 0; j < HIDDEN; j++) {
-                double acc = 0;
-                for (int k = 0; k < HIDDEN; k++) {
-                    acc += dz[o + k] * si[W2_OFFSET + k * HIDDEN + j];
-                }
-                dh1[o + j] = acc;
-            }
-        }
-        // Layer 1: through ReLU and LayerNorm, then dW1.
-        for (int r = 0; r < rows; r++) {
-            int o = r * HIDDEN;
-            for (int k = 0; k < HIDDEN; k++) {
-                rowBuffer[k] = a1[o + k] > 0 ? dh1[o + k] : 0.0;
-            }
-            layerNormBackward(rowBuffer, a1, o, sd1[r], dz);
-        }
-        double[] x = data.x();
-        for (int k = 0; k < HIDDEN; k++) {
-            int g = k * INPUT;
-            for (int r = 0; r < rows; r++) {
-                double d = dz[r * HIDDEN + k];
-                if (d == 0.0) {
-                    continue;
-                }
-                int xi = index[from + r] * INPUT;
-                for (int i = 0; i < INPUT; i++) {
-                    gradient[g + i] += d * x[xi + i];
-                }
-            }
-        }
+        // Layer 1: through ReLU and LayerNorm, then dW1 (row k: Σ_r dz[r][k]·x[r]).
+        kernel.reluGradient(a1, dh1, rows * HIDDEN);
+        layerNormBackward(dh1, a1, sd1, rows, dz);
+        outerSums(x, rows, gradient, 0);
         return loss / rows;
     }
 
@@ -194,15 +204,29 @@ public final class SiMlp {
         return out;
     }
 
+    /**
+     * A weight gradient: row k of the matrix at {@code gradientOffset} is Σ_r dz[r][k]·in[r], the
+     * rows r in order, rows whose dz is exactly 0 left out (as the first implementation did).
+     */
+    private void outerSums(double[] in, int rows, double[] gradient, int gradientOffset) {
+        int k = 0;
+        for (; k + 4 <= HIDDEN; k += 4) {
+            kernel.combine4(in, 0, hiddenRows, rows, dz, k, HIDDEN, 1, true, gradient, gradientOffset + k * HIDDEN,
+                    HIDDEN);
+        }
+        for (; k < HIDDEN; k++) {
+            kernel.combine(in, 0, hiddenRows, rows, dz, k, HIDDEN, true, gradient, gradientOffset + k * HIDDEN);
+        }
+    }
+
     /** Mean loss and accuracy over a whole data set. */
     public Evaluation evaluate(Weights w, Samples data) {
         int n = data.count();
-        int[] identity = new int[n];
-        for (int i = 0; i < n; i++) {
-            identity[i] = i;
-        }
-        double[] s = new double[n];
-        logits(w, data, identity, 0, n, s);
+        checkShapes(w, data);
+        ensureCapacity(n);
+        transpose(w.si());
+        double[] s = scores;
+        forward(w.head(), data.x(), 0, n, s);
         double loss = 0;
         int right = 0;
         for (int i = 0; i < n; i++) {
@@ -215,76 +239,59 @@ public final class SiMlp {
         return new Evaluation(loss / n, (double) right / n);
     }
 
-    private void forward(Weights w, Samples data, int[] index, int from, int rows, double[] logits) {
-        double[] si = w.si();
-        double[] v = w.head();
-        double[] x = data.x();
-        for (int r = 0; r < rows; r++) {
-            int xi = index[from + r] * INPUT;
+    private void transpose(double[] si) {
+        for (int k = 0; k < HIDDEN; k++) {
+            for (int i = 0; i < INPUT; i++) {
+                w1t[i * HIDDEN + k] = si[k * INPUT + i];
+            }
+        }
+        for (int k = 0; k < HIDDEN; k++) {
+            for (int j = 0; j < HIDDEN; j++) {
+                w2t[j * HIDDEN + k] = si[W2_OFFSET + k * HIDDEN + j];
+            }
+        }
+    }
+
+    /**
+     * The forward pass with the SI matrices already in {@link #w1t} and {@link #w2t}; leaves the
+     * normalised pre-activations in a1, a2 and the ReLU of the first in h1 for the backward pass.
+     */
+    private void forward(double[] v, double[] x, int xOffset, int rows, double[] logits) {
+        // Eight rows at a time: the products of four rows share the loads of the weights, and the
+        // kernel runs the rows' LayerNorm sums side by side (each still in its own order).
+        for (int r = 0; r < rows; r += BLOCK) {
+            int count = Math.min(BLOCK, rows - r);
             int o = r * HIDDEN;
-            for (int k = 0; k < HIDDEN; k++) {
-                double acc = 0;
-                int wk = k * INPUT;
-                for (int i = 0; i < INPUT; i++) {
-                    acc += si[wk + i] * x[xi + i];
-                }
-                a1[o + k] = acc;
+            products(w1t, x, xOffset + r * INPUT, count, a1, o);
+            kernel.layerNorm(a1, r, count, sd1);
+            for (int i = o; i < o + count * HIDDEN; i++) {
+                h1[i] = Math.max(a1[i], 0.0);
             }
-            sd1[r] = layerNormForward(a1, o);
-            for (int k = 0; k < HIDDEN; k++) {
-                h1[o + k] = Math.max(a1[o + k], 0.0);
-            }
-            for (int k = 0; k < HIDDEN; k++) {
-                double acc = 0;
-                int wk = W2_OFFSET + k * HIDDEN;
-                for (int j = 0; j < HIDDEN; j++) {
-                    acc += si[wk + j] * h1[o + j];
-                }
-                a2[o + k] = acc;
-            }
-            sd2[r] = layerNormForward(a2, o);
-            double logit = 0;
-            for (int k = 0; k < HIDDEN; k++) {
-                double h = Math.max(a2[o + k], 0.0);
-                h2[o + k] = h;
-                logit += h * v[k];
-            }
-            logits[r] = logit;
+            products(w2t, h1, o, count, a2, o);
+            kernel.layerNorm(a2, r, count, sd2);
+            kernel.head(a2, r, count, v, logits);
         }
     }
 
-    /** Normalises one row in place to zero mean and unit (biased) variance; returns sqrt(var + eps). */
-    private static double layerNormForward(double[] z, int offset) {
-        double mean = 0;
-        for (int k = 0; k < HIDDEN; k++) {
-            mean += z[offset + k];
+    /**
+     * {@code count} rows of {@code in} (from {@code inOffset}) times the 32×32 matrix {@code mt}
+     * given input-major: out[r][k] = Σ_i mt[i][k]·in[r][i], i in order.
+     */
+    private void products(double[] mt, double[] in, int inOffset, int count, double[] out, int outOffset) {
+        int r = 0;
+        for (; r + 4 <= count; r += 4) {
+            kernel.combine4(mt, 0, CONSECUTIVE, HIDDEN, in, inOffset + r * HIDDEN, 1, HIDDEN, false, out,
+                    outOffset + r * HIDDEN, HIDDEN);
         }
-        mean /= HIDDEN;
-        double var = 0;
-        for (int k = 0; k < HIDDEN; k++) {
-            double c = z[offset + k] - mean;
-            var += c * c;
+        for (; r < count; r++) {
+            kernel.combine(mt, 0, CONSECUTIVE, HIDDEN, in, inOffset + r * HIDDEN, 1, false, out, outOffset + r * HIDDEN);
         }
-        var /= HIDDEN;
-        double sd = Math.sqrt(var + LAYER_NORM_EPS);
-        for (int k = 0; k < HIDDEN; k++) {
-            z[offset + k] = (z[offset + k] - mean) / sd;
-        }
-        return sd;
     }
 
-    /** dz = (da − mean(da) − a·mean(da·a)) / sd for one row of a no-affine LayerNorm. */
-    private static void layerNormBackward(double[] da, double[] a, int offset, double sd, double[] dzOut) {
-        double meanDa = 0;
-        double meanDaA = 0;
-        for (int k = 0; k < HIDDEN; k++) {
-            meanDa += da[k];
-            meanDaA += da[k] * a[offset + k];
-        }
-        meanDa /= HIDDEN;
-        meanDaA /= HIDDEN;
-        for (int k = 0; k < HIDDEN; k++) {
-            dzOut[offset + k] = (da[k] - meanDa - a[offset + k] * meanDaA) / sd;
+    /** dz = (da − mean(da) − a·mean(da·a)) / sd for each of {@code rows} rows of a no-affine LayerNorm. */
+    private void layerNormBackward(double[] da, double[] a, double[] sd, int rows, double[] dzOut) {
+        for (int r = 0; r < rows; r += BLOCK) {
+            kernel.layerNormBackward(da, a, sd, r, Math.min(BLOCK, rows - r), dzOut);
         }
     }
 

@@ -7,7 +7,11 @@ public final class SphereProjection {
 
     /** Projects {@code si} onto the sphere of radius {@code rho} in place. */
     public static void project(double[] si, double rho) {
-        double norm = Vectors.norm(si);
+        scaleToRho(si, Vectors.norm(si), rho);
+    }
+
+    /** Rescales {@code si}, whose norm is {@code norm}, to norm {@code rho} in place. */
+    static void scaleToRho(double[] si, double norm, double rho) {
         if (!(norm > 0) || !Double.isFinite(norm)) {
             throw new ArithmeticException("cannot project a vector of norm " + norm + " onto the sphere");
         }

@@ -56,7 +56,13 @@ public final class FinetuneStage {
                 () -> new PretrainStage(store, compute).run(studyId, b.plr(), b.seed(), true, progress), progress);
         TrainingRun run = new TrainingRun(studyId, NAME, b.plr(), flr, b.seed());
         StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
-        Trained done = setup.finetune(b, flr, start, sink);
+        Trained done;
+        try {
+            done = setup.finetune(b, flr, start, sink);
+        } catch (IOException | RuntimeException e) {
+            dir.settleWrites();
+            throw e;
+        }
         sink.write(RESULT, done.finalPoint());
         dir.write(StudyLayout.CURVE, Json.bytes(done.curve()));
         progress.tested(run, done.testAccuracy());

@@ -45,7 +45,13 @@ public final class PretrainStage {
             return cached.get();
         }
         TrainingRun run = new TrainingRun(studyId, NAME, plr, null, seed);
-        Trained done = setup.pretrain(b, StageCheckpoints.training(dir, fingerprint, run, progress));
+        Trained done;
+        try {
+            done = setup.pretrain(b, StageCheckpoints.training(dir, fingerprint, run, progress));
+        } catch (IOException | RuntimeException e) {
+            dir.settleWrites();
+            throw e;
+        }
         dir.write(StudyLayout.CURVE, Json.bytes(done.curve()));
         List<String> names = new ArrayList<>(done.checkpoints());
         names.add(StudyLayout.CURVE);

@@ -42,11 +42,10 @@ final class StageCheckpoints implements StageSink {
         return fingerprint;
     }
 
+    /** In the background: training goes on while the checkpoint is stored; the commit waits for it. */
     @Override
     public void write(String name, byte[] data) throws IOException {
-        long started = System.nanoTime();
-        dir.write(name, data);
-        progress.checkpointStored(stage, data.length, System.nanoTime() - started);
+        dir.writeInBackground(name, data, (stored, nanos) -> progress.checkpointStored(stage, stored.size(), nanos));
     }
 
     @Override

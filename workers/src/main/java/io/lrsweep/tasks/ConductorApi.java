@@ -115,6 +115,11 @@ public final class ConductorApi {
     }
 
     /** A workflow with its tasks. */
+    /** A workflow's status alone: the server reads no task for it. */
+    public String status(String id) throws IOException {
+        return call("read the status of workflow " + id, () -> workflows.getWorkflow(id, false)).getStatus().name();
+    }
+
     public Workflow workflow(String id) throws IOException {
         return call("read workflow " + id, () -> workflows.getWorkflow(id, true));
     }

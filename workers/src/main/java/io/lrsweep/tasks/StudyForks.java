@@ -11,8 +11,10 @@ import java.util.Map;
 /**
  * A study plan in Conductor's format: the plan task's output, whose {@code dynamicTasks} and
  * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow per branch),
- * and, inside each branch's input, the branch's own fork (one fine-tuning per FLR, one averaging
- * per K).
+ * and the branch's own fork (one fine-tuning per FLR, one averaging per K), which the branch's
+ * pretrain task outputs. Carried in the branch's input instead, it made the study workflow
+ * 1.4 MB of JSON for 120 branches, which the server reads and parses whenever it decides the
+ * study or evaluates its join.
  */
 final class StudyForks {
     private StudyForks() {
@@ -32,7 +34,6 @@ final class StudyForks {
             branchInput.put("plr", b.plr());
             branchInput.put("seed", b.seed());
             branchInput.put("force", plan.force());
-            branchInput.putAll(branchFork(plan, b));
             taskInputs.put(ref, branchInput);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -76,20 +77,20 @@ final class StudyForks {
         return out;
     }
 
-    private static Map<String, Object> branchFork(StudyPlan plan, StudyPlan.BranchPlan b) {
+    /** The branch's fork ({@code stageTasks}, {@code stageInputs}): the pretrain task adds it to its output. */
+    static Map<String, Object> branchFork(String studyId, StudyPlan.BranchPlan b, boolean force) {
         List<Map<String, Object>> tasks = new ArrayList<>();
         Map<String, Object> inputs = new LinkedHashMap<>();
         for (int j = 0; j < b.flrs().size(); j++) {
             String ref = "finetune_" + j;
             tasks.add(Map.of("name", TaskType.FINETUNE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
-            inputs.put(ref, Map.of("studyId", plan.studyId(), "plr", b.plr(), "seed", b.seed(), "flr", b.flrs().get(j),
-                    "force", plan.force()));
+            inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "flr", b.flrs().get(j),
+                    "force", force));
         }
         for (int k : b.swaKs()) {
             String ref = "average_k" + k;
             tasks.add(Map.of("name", TaskType.AVERAGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
-            inputs.put(ref, Map.of("studyId", plan.studyId(), "plr", b.plr(), "seed", b.seed(), "k", k,
-                    "force", plan.force()));
+            inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "k", k, "force", force));
         }
         return Map.of("stageTasks", tasks, "stageInputs", inputs);
     }

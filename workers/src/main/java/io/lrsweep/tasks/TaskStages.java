@@ -13,7 +13,10 @@ import io.lrsweep.stages.ReportStage;
 import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
 import io.lrsweep.stages.TwoStageStage;
+import io.lrsweep.stages.Studies;
 import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.study.StudyConfig;
+import io.lrsweep.study.StudyPlan;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +34,10 @@ final class TaskStages {
     private final TwoStageStage twoStage;
     private final ReportStage report;
 
+    private final ArtifactStore store;
+
     TaskStages(ArtifactStore store, ComputeContext compute) {
+        this.store = store;
         this.plan = new PlanStage(store);
         this.pretrain = new PretrainStage(store, compute);
         this.finetune = new FinetuneStage(store, compute);
@@ -57,8 +63,17 @@ final class TaskStages {
                 var planned = plan.run(input, task.getWorkflowInstanceId(), in.flag("force"));
                 yield new StageOutcome(PlanStage.NAME, false, StudyForks.planOutput(planned));
             }
-            case PRETRAIN -> pretrain.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
-                    progress);
+            case PRETRAIN -> {
+                String studyId = in.string("studyId");
+                double plr = in.number("plr");
+                int seed = in.integer("seed");
+                StageOutcome done = pretrain.run(studyId, plr, seed, in.flag("force"), progress);
+                StudyConfig c = Studies.load(store, studyId);
+                Map<String, Object> outputs = new LinkedHashMap<>(done.outputs());
+                outputs.putAll(StudyForks.branchFork(studyId, new StudyPlan.BranchPlan(plr, seed, c.flrs(), c.swaKs()),
+                        in.flag("force")));
+                yield new StageOutcome(done.stage(), done.cached(), outputs);
+            }
             case FINETUNE -> finetune.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
                     in.number("flr"), in.flag("force"), progress);
             case AVERAGE -> average.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.integer("k"),

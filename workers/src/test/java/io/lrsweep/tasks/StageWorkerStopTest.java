@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stopping worker hands its tasks back, executing real Conductor task objects in-process (no
- * server: task-log lines are refused and dropped). The stop is raised from the stage's own first
- * progress line, so the stage is certainly mid-run when it sees it.
+ * server: task-log lines are refused and dropped). The stop is raised once the stage has taken
+ * training steps, so the stage is certainly mid-run when it sees it.
  */
 class StageWorkerStopTest {
     @TempDir
@@ -45,17 +45,10 @@ class StageWorkerStopTest {
     @BeforeEach
     void workers() throws Exception {
         client = new ConductorClient("http://127.0.0.1:1/api");
-        TaskClient stopAtFirstProgressLine = new TaskClient(client) {
-            @Override
-            public void logMessageForTask(String taskId, String line) {
-                if (line.startsWith("iteration")) {
-                    stopping.set(true);
-                }
-            }
-        };
+        TaskClient tasks = new TaskClient(client);
         store = new FileSystemArtifactStore(root);
-        var shared = new WorkerHost.Shared(stopAtFirstProgressLine, compute, new FaultSwitch(), new StageCounters(),
-                metrics, new Leases(stopAtFirstProgressLine), stopping);
+        var shared = new WorkerHost.Shared(tasks, compute, new FaultSwitch(), new StageCounters(),
+                metrics, new Leases(tasks), stopping);
         context = ComputeContext.cpu(root.resolve("datasets"));
         TaskStages stages = new TaskStages(store, context);
         workers = new HashMap<>();
@@ -84,9 +77,16 @@ class StageWorkerStopTest {
 
     @Test
     void aTrainingStageStoppedMidRunIsHandedBackWithItsExactStateInTheResumeCheckpoint() throws Exception {
-        execute("lrsweep_plan", TinyStudy.input("s1", Map.of("plrs", List.of(1e-3), "pretrainIterations", 3000)));
+        execute("lrsweep_plan", TinyStudy.input("s1", Map.of("plrs", List.of(1e-3), "pretrainIterations", 50_000)));
         long before = context.stepsTaken();
+        Thread stopMidRun = Thread.ofPlatform().daemon().start(() -> {
+            while (context.stepsTaken() - before < 100 && !Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+            }
+            stopping.set(true);
+        });
         TaskResult r = execute("lrsweep_pretrain", Map.of("studyId", "s1", "plr", 1e-3, "seed", 0));
+        stopMidRun.interrupt();
 
         assertThat(r.getStatus()).isEqualTo(TaskResult.Status.IN_PROGRESS);
         assertThat(r.getCallbackAfterSeconds()).as("back in the queue at once").isZero();
@@ -96,7 +96,7 @@ class StageWorkerStopTest {
         byte[] resume = store.get(StudyLayout.pretrain("s1", 1e-3, 0) + "/resume.ckpt");
         assertThat(CheckpointFormat.decode(resume).state().iteration()).as("the state at the stop, not the last"
                 + " periodic checkpoint").isEqualTo(stoppedAt);
-        assertThat(r.getReasonForIncompletion()).contains("iteration " + stoppedAt + " of 3000");
+        assertThat(r.getReasonForIncompletion()).contains("iteration " + stoppedAt + " of 50000");
         assertThat(store.exists(StudyLayout.pretrain("s1", 1e-3, 0) + "/MANIFEST.json")).isFalse();
         assertThat(compute.availablePermits()).as("the compute slot is free again").isEqualTo(1);
         assertThat(Exposition.parse(metrics.scrape()).value("lrsweep_stage_runs_total", Map.of("study", "s1",

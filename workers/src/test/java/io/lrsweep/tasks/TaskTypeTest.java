@@ -66,8 +66,9 @@ class TaskTypeTest {
                 .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
         var inputs = (Map<String, Map<String, Object>>) out.get("dynamicTasksInput");
         var first = inputs.get("branch_0");
-        assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0);
-        var stageTasks = (List<Map<String, Object>>) first.get("stageTasks");
+        assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0).doesNotContainKey("stageTasks");
+        var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), false);
+        var stageTasks = (List<Map<String, Object>>) fork.get("stageTasks");
         assertThat(stageTasks).extracting(t -> t.get("name")).containsOnly(TaskType.FINETUNE.taskName(),
                 TaskType.AVERAGE.taskName());
         assertThat(stageTasks).hasSize(c.flrs().size() + c.swaKs().size());
