@@ -128,6 +128,10 @@ public final class StageDirectory {
 
     private void throwFailedWrite() throws IOException {
         IOException e = failedWrite.get();
+        if (e instanceof StoreFullException full) {
+            // Its own type, so that the task fails at once with the store and the space named.
+            throw new StoreFullException(full.getMessage(), full);
+        }
         if (e != null) {
             throw new IOException("a background write of " + prefix + " failed: " + e.getMessage(), e);
         }

@@ -121,6 +121,7 @@ class StageDirectoryTest {
     private static final class CountingStore implements ArtifactStore {
         final List<String> opened = new ArrayList<>();
         String refuse = "";
+        boolean full;
         private final FileSystemArtifactStore files;
 
         CountingStore(Path root) throws IOException {
@@ -130,7 +131,8 @@ class StageDirectoryTest {
         @Override
         public StoredObject put(String key, Payload data) throws IOException {
             if (key.equals(refuse)) {
-                throw new IOException("refused " + key);
+                throw full ? new StoreFullException("the store is full while writing " + key, null)
+                        : new IOException("refused " + key);
             }
             return files.put(key, data);
         }
@@ -202,6 +204,19 @@ class StageDirectoryTest {
         dir.writeInBackground("b.ckpt", new byte[] {2}, (o, nanos) -> { });
         assertThatThrownBy(() -> dir.commit("x", "fp", Map.of(), List.of("a.ckpt", "b.ckpt"), Map.of(), "test"))
                 .isInstanceOf(IOException.class).hasMessageContaining("refused st/b.ckpt");
+        assertThat(dir.manifest()).isEmpty();
+    }
+
+    @Test
+    void aBackgroundWriteToAFullStoreFailsTheCommitAsStoreFull() throws IOException {
+        CountingStore store = new CountingStore(root);
+        store.refuse = "st/a.ckpt";
+        store.full = true;
+        StageDirectory dir = new StageDirectory(store, "st");
+        dir.writeInBackground("a.ckpt", new byte[] {1}, (o, nanos) -> { });
+        // A full store fails the task at once (no retries), which its worker decides by this type.
+        assertThatThrownBy(() -> dir.commit("x", "fp", Map.of(), List.of("a.ckpt"), Map.of(), "test"))
+                .isInstanceOf(StoreFullException.class).hasMessageContaining("full while writing st/a.ckpt");
         assertThat(dir.manifest()).isEmpty();
     }
 }

@@ -53,11 +53,17 @@ final class TaskLog implements Consumer<String> {
         }
     }
 
-    /** The lines not sent yet, added to the task's result (the server stores them with its update). */
+    /**
+     * The lines not sent yet, added to the task's result as one entry: the server keeps at most
+     * {@code conductor.app.taskExecLogSizeLimit} entries of an update (10 by default) and drops the
+     * rest, which lost a stage's last lines when each line was an entry.
+     */
     void finish(TaskResult result) {
         synchronized (waiting) {
-            waiting.forEach(result::log);
-            waiting.clear();
+            if (!waiting.isEmpty()) {
+                result.log(String.join("\n", waiting));
+                waiting.clear();
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ final class FaultStudy {
     /** TinyStudy's fine-tuning rates, a low one and a high one. */
     static final double LOW_FLR = 3.16e-5;
     static final double HIGH_FLR = 7.5e-3;
+    static final List<Double> FLRS = List.of(LOW_FLR, HIGH_FLR);
     static final int PRETRAIN_ITERATIONS = 60_000;
     /** Resume checkpoints come every ten checkpoints (SyntheticSetup), i.e. every 1,000 iterations. */
     static final int RESUME_EVERY = 1_000;
@@ -23,6 +24,6 @@ final class FaultStudy {
     static Map<String, Object> input(String studyId) {
         // No baselines: the clean reference runs the sweep's stages only.
         return TinyStudy.input(studyId, Map.of("plrs", PLRS, "pretrainIterations", PRETRAIN_ITERATIONS,
-                "flrs", List.of(LOW_FLR, HIGH_FLR), "finetuneIterations", 2000, "checkpointEvery", 100, "convergenceBudget", 0, "twoStage", false));
+                "flrs", FLRS, "finetuneIterations", 2000, "checkpointEvery", 100, "convergenceBudget", 0, "twoStage", false));
     }
 }

@@ -44,8 +44,10 @@ final class StudyChecks {
             }
             manifests++;
         }
-        // Plan writes none; per branch: pretrain, 3 fine-tunings, 2 averages, analyze; then the report.
-        assertThat(manifests).as("manifests of " + studyId).isEqualTo(FaultStudy.PLRS.size() * 7 + 1);
+        // Plan writes none; per branch: pretrain, a fine-tuning per FLR, 2 averages, analyze; then the
+        // baseline plan (which finds nothing to run) and the report.
+        int perBranch = 1 + FaultStudy.FLRS.size() + 2 + 1;
+        assertThat(manifests).as("manifests of " + studyId).isEqualTo(FaultStudy.PLRS.size() * perBranch + 2);
         return manifests;
     }
 }
