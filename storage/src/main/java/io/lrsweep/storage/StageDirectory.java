@@ -172,8 +172,8 @@ public final class StageDirectory {
     }
 
     /**
-     * Waits for the background writes, then writes the manifest that lists the named objects with their sizes and SHA-256; only then is
-     * the stage finished. Objects this directory wrote are listed as the store reported them when
+     * Waits for the background writes, then writes the manifest that lists the named objects with
+     * their sizes and SHA-256; only then is the stage finished. Objects this directory wrote are listed as the store reported them when
      * they were written (hashed while uploading); others (written by an earlier attempt) are read
      * back and hashed as they now are. If another attempt of the same stage (at-least-once
      * delivery) already committed the same objects under the same fingerprint, its manifest is kept.

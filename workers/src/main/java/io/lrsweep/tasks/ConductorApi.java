@@ -114,12 +114,12 @@ public final class ConductorApi {
         return call("start the study", () -> workflows.startWorkflow(req));
     }
 
-    /** A workflow with its tasks. */
     /** A workflow's status alone: the server reads no task for it. */
     public String status(String id) throws IOException {
         return call("read the status of workflow " + id, () -> workflows.getWorkflow(id, false)).getStatus().name();
     }
 
+    /** A workflow with its tasks. */
     public Workflow workflow(String id) throws IOException {
         return call("read workflow " + id, () -> workflows.getWorkflow(id, true));
     }

@@ -91,8 +91,8 @@ final class StageWorker implements Worker {
 
     /**
      * No polling while every compute slot is busy, so this worker never hoards tasks that others
-     * could run, nor once it is stopping; and, once no stage of any type has started or ended in this process for
-     * {@link #IDLE_AFTER_NANOS}, one poll per {@link #IDLE_POLL_NANOS} instead of one per
+     * could run, nor once it is stopping; and, once no stage of any type has started or ended in
+     * this process for {@link #IDLE_AFTER_NANOS}, one poll per {@link #IDLE_POLL_NANOS} instead of one per
      * {@link #POLL_MILLIS} (each poll is an HTTP request and a database write on the server:
      * measured 12 % of a core for an idle worker). While a study runs here, pick-up is as before.
      */
