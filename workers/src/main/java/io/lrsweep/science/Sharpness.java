@@ -15,6 +15,14 @@ public final class Sharpness {
     public static final double TOLERANCE = 1e-3;
     /** The paper's number of unit Gaussian probes for the normalised trace. */
     public static final int NORMALISED_PROBES = 5;
+    /**
+     * The finite-difference step relative to the point's norm. Measured on pre-trained SI MLP
+     * points of the default demo: at converged points (PLR 1e-4) a step of 1e-6 crossed ReLU kinks
+     * and gave traces of 2.4e4–3.6e4 and top eigenvalues of 150–980, where 1e-8 and 1e-9 agree to
+     * four digits on 380–440 and 22–26; at PLRs 0.01–1.0 every step from 1e-7 down agreed. Double
+     * precision leaves 1e-9 far from rounding trouble.
+     */
+    public static final double RELATIVE_STEP = 1e-9;
 
     private Sharpness() {
     }

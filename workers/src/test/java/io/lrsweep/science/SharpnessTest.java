@@ -135,4 +135,25 @@ class SharpnessTest {
         double[] hu = Sharpness.finiteDifference(si -> model.fullGradient(si, w.head(), train), w.si(), 1e-6).apply(u);
         assertThat(Vectors.dot(u, h1)).isCloseTo(Vectors.dot(v, hu), within(1e-5 * Math.abs(Vectors.dot(u, h1)) + 1e-9));
     }
+
+    @Test
+    void atAConvergedPointTheEstimatesDoNotDependOnTheFiniteDifferenceStep() {
+        // Converged points are where a step too large crosses ReLU kinks (a step of 1e-6 gave traces
+        // 60 times too large there): a tenth of the step must give the same figures.
+        Samples train = TickData.train(0, 512);
+        Weights start = SiMlp.initialise(0);
+        TrainingState end = ProjectedSgd.train(TrainingState.start(start), train, 1,
+                new ProjectedSgd.Schedule(40_000, new Elr(1e-4), 16, 40_000), TrainingListener.NONE);
+        Weights w = end.weights();
+        SiMlp model = new SiMlp();
+        UnaryOperator<double[]> gradient = si -> model.fullGradient(si, w.head(), train);
+        double step = Sharpness.RELATIVE_STEP * w.siNorm();
+        Sharpness.Estimate e = Sharpness.estimate(Sharpness.finiteDifference(gradient, w.si(), step),
+                w.si().length, 3, 30, 30);
+        Sharpness.Estimate finer = Sharpness.estimate(Sharpness.finiteDifference(gradient, w.si(), step / 10),
+                w.si().length, 3, 30, 30);
+        assertThat(model.evaluate(w, train).loss()).as("converged").isLessThan(1e-3);
+        assertThat(e.trace()).isPositive().isCloseTo(finer.trace(), within(1e-3 * Math.abs(finer.trace())));
+        assertThat(e.topEigenvalue()).isCloseTo(finer.topEigenvalue(), within(1e-3 * Math.abs(finer.topEigenvalue())));
+    }
 }
