@@ -19,8 +19,11 @@ public final class Sharpness {
      * The finite-difference step relative to the point's norm. Measured on pre-trained SI MLP
      * points of the default demo: at converged points (PLR 1e-4) a step of 1e-6 crossed ReLU kinks
      * and gave traces of 2.4e4–3.6e4 and top eigenvalues of 150–980, where 1e-8 and 1e-9 agree to
-     * four digits on 380–440 and 22–26; at PLRs 0.01–1.0 every step from 1e-7 down agreed. Double
-     * precision leaves 1e-9 far from rounding trouble.
+     * four digits on 380–440 and 22–26; at PLRs 0.01–1.0 every step from 1e-7 down agreed. Points
+     * fine-tuned with the lowest FLR from converged ones still cross kinks at 1e-9 (PLR 1e-3, one
+     * seed of two: trace 2.9e5 where 1e-10 and 1e-11 give 28), and at 1e-11 rounding begins to show:
+     * no fixed step suits every point. The lasting fix is an exact product with the ReLU masks of
+     * the point held fixed, as automatic differentiation computes it.
      */
     public static final double RELATIVE_STEP = 1e-9;
 
