@@ -1,5 +1,6 @@
 package io.lrsweep.science;
 
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -16,16 +17,17 @@ public final class Sharpness {
     /** The paper's number of unit Gaussian probes for the normalised trace. */
     public static final int NORMALISED_PROBES = 5;
     /**
-     * The finite-difference step relative to the point's norm. Measured on pre-trained SI MLP
-     * points of the default demo: at converged points (PLR 1e-4) a step of 1e-6 crossed ReLU kinks
-     * and gave traces of 2.4e4–3.6e4 and top eigenvalues of 150–980, where 1e-8 and 1e-9 agree to
-     * four digits on 380–440 and 22–26; at PLRs 0.01–1.0 every step from 1e-7 down agreed. Points
-     * fine-tuned with the lowest FLR from converged ones still cross kinks at 1e-9 (PLR 1e-3, one
-     * seed of two: trace 2.9e5 where 1e-10 and 1e-11 give 28), and at 1e-11 rounding begins to show:
-     * no fixed step suits every point. The lasting fix is an exact product with the ReLU masks of
-     * the point held fixed, as automatic differentiation computes it.
+     * The first finite-difference step, relative to the point's norm; {@link #finiteDifference(
+     * UnaryOperator, Function, double[], double)} shrinks it where a kink lies closer. Measured on
+     * pre-trained SI MLP points of the default demo with fixed steps: at PLRs 0.01–1.0 every step
+     * from 1e-5 down to 1e-9 agreed, but at converged points a fixed 1e-6 crossed ReLU kinks
+     * (traces of 2.4e4–3.6e4 where 1e-8 and 1e-9 agree on 380–440), and at points fine-tuned from
+     * them with the lowest FLR even 1e-9 did (2.9e5 where 1e-10 and 1e-11 give 28), while at 1e-11
+     * rounding begins to show: no fixed step suits every point.
      */
-    public static final double RELATIVE_STEP = 1e-9;
+    public static final double RELATIVE_STEP = 1e-6;
+    /** How far the step may shrink (relative to the point's norm) before rounding would dominate. */
+    public static final double SMALLEST_RELATIVE_STEP = 1e-11;
 
     private Sharpness() {
     }
@@ -129,6 +131,49 @@ public final class Sharpness {
             double[] gm = gradient.apply(minus);
             for (int i = 0; i < w.length; i++) {
                 out[i] = norm * (gp[i] - gm[i]) / (2 * eps);
+            }
+            return out;
+        };
+    }
+
+    /**
+     * Hessian-vector products of a piecewise smooth function (ReLU networks), exact to second order
+     * on the piece that holds {@code w}: as {@link #finiteDifference(UnaryOperator, double[], double)},
+     * but for each product the step is quartered until {@code pattern} (which pieces the inputs
+     * fall on, e.g. which ReLUs are on) is the same at {@code w} and at both ends, down to
+     * {@link #SMALLEST_RELATIVE_STEP} of |w|. Automatic differentiation computes the same product
+     * (the second derivative of a ReLU is zero on either side); a difference across a kink would
+     * add a jump divided by the step.
+     */
+    public static <P> UnaryOperator<double[]> finiteDifference(UnaryOperator<double[]> gradient,
+                                                               Function<double[], P> pattern, double[] w,
+                                                               double eps) {
+        P here = pattern.apply(w);
+        double smallest = SMALLEST_RELATIVE_STEP * Vectors.norm(w);
+        return v -> {
+            double norm = Vectors.norm(v);
+            double[] out = new double[w.length];
+            if (norm == 0) {
+                return out;
+            }
+            double step = eps;
+            double[] plus = w.clone();
+            double[] minus = w.clone();
+            while (true) {
+                for (int i = 0; i < w.length; i++) {
+                    plus[i] = w[i] + step * v[i] / norm;
+                    minus[i] = w[i] - step * v[i] / norm;
+                }
+                boolean samePiece = here.equals(pattern.apply(plus)) && here.equals(pattern.apply(minus));
+                if (samePiece || step / 4 < smallest) {
+                    break;
+                }
+                step /= 4;
+            }
+            double[] gp = gradient.apply(plus);
+            double[] gm = gradient.apply(minus);
+            for (int i = 0; i < w.length; i++) {
+                out[i] = norm * (gp[i] - gm[i]) / (2 * step);
             }
             return out;
         };

@@ -1,6 +1,8 @@
 package io.lrsweep.science;
 
 import java.util.Arrays;
+import java.util.BitSet;
+
 /**
  * The scale-invariant MLP of the synthetic study: linear(32→32, no bias) – LayerNorm(no affine) –
  * ReLU – linear(32→32, no bias) – LayerNorm – ReLU – linear(32→1, fixed, norm 10), with a
@@ -183,6 +185,25 @@ public final class SiMlp {
         double[] gradient = new double[SI_PARAMETERS];
         lossAndGradient(new Weights(si, head), data, identity, 0, n, gradient, new int[1]);
         return gradient;
+    }
+
+    /**
+     * Which ReLUs are on (pre-activation above 0) for every sample of {@code data}, both layers, at
+     * the SI parameters {@code si} and head {@code head}: finite differences of the gradient are
+     * exact products with the Hessian only while this pattern stays the same.
+     */
+    public BitSet reluPattern(double[] si, double[] head, Samples data) {
+        int n = data.count();
+        checkShapes(new Weights(si, head), data);
+        ensureCapacity(n);
+        transpose(si);
+        forward(head, data.x(), 0, n, scores);
+        BitSet on = new BitSet(2 * n * HIDDEN);
+        for (int i = 0; i < n * HIDDEN; i++) {
+            on.set(2 * i, a1[i] > 0);
+            on.set(2 * i + 1, a2[i] > 0);
+        }
+        return on;
     }
 
     /** The norm of every row of both SI matrices: one per hidden neuron of each layer. */

@@ -230,9 +230,7 @@ final class SyntheticSetup implements Setup<Weights> {
 
             /**
              * Over the SI parameters and the training set, with products from central differences
-             * of the hand-written gradient; the step ({@link Sharpness#RELATIVE_STEP} of the point's
-             * norm) is small enough that no ReLU changes side and large enough for double precision
-             * (SharpnessTest).
+             * of the hand-written gradient whose step shrinks until no ReLU changes side (SharpnessTest).
              */
             @Override
             public Sharpness.Estimate sharpness(Weights point, long seed) {
@@ -240,7 +238,8 @@ final class SyntheticSetup implements Setup<Weights> {
                     return null;
                 }
                 var hessianTimes = Sharpness.finiteDifference(si -> model.fullGradient(si, point.head(), data.train()),
-                        point.si(), Sharpness.RELATIVE_STEP * point.siNorm());
+                        si -> model.reluPattern(si, point.head(), data.train()), point.si(),
+                        Sharpness.RELATIVE_STEP * point.siNorm());
                 return Sharpness.estimate(hessianTimes, point.si().length, seed, c.sharpnessProbes(),
                         c.sharpnessIterations());
             }

@@ -3,6 +3,8 @@ package io.lrsweep.science;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.BitSet;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -137,9 +139,22 @@ class SharpnessTest {
     }
 
     @Test
-    void atAConvergedPointTheEstimatesDoNotDependOnTheFiniteDifferenceStep() {
-        // Converged points are where a step too large crosses ReLU kinks (a step of 1e-6 gave traces
-        // 60 times too large there): a tenth of the step must give the same figures.
+    void nextToAKinkTheStepShrinksUntilBothEndsLieOnThePointsPiece() {
+        // f(w) = 1.5·w² + relu(w − 1) at w = 1 + 1e-8: f'' = 3, but a central difference with a
+        // step of 1e-6 straddles the kink and adds the jump of f' (1) divided by twice the step.
+        double c = 1;
+        UnaryOperator<double[]> gradient = w -> new double[] {3 * w[0] + (w[0] > c ? 1 : 0)};
+        double[] w = {c + 1e-8};
+        double plain = Sharpness.finiteDifference(gradient, w, 1e-6).apply(new double[] {1})[0];
+        double kinkAware = Sharpness.finiteDifference(gradient, x -> x[0] > c, w, 1e-6).apply(new double[] {1})[0];
+        assertThat(plain).isCloseTo(3 + 1 / 2e-6, within(1.0));
+        assertThat(kinkAware).isCloseTo(3, within(1e-6));
+    }
+
+    @Test
+    void atAConvergedPointTheKinkAwareEstimatesDoNotDependOnTheFirstStep() {
+        // Converged points are where a fixed step crosses ReLU kinks (1e-6 gave traces 60 times too
+        // large there): starting a hundred times smaller must give the same figures.
         Samples train = TickData.train(0, 512);
         Weights start = SiMlp.initialise(0);
         TrainingState end = ProjectedSgd.train(TrainingState.start(start), train, 1,
@@ -147,13 +162,17 @@ class SharpnessTest {
         Weights w = end.weights();
         SiMlp model = new SiMlp();
         UnaryOperator<double[]> gradient = si -> model.fullGradient(si, w.head(), train);
+        Function<double[], BitSet> pattern = si -> model.reluPattern(si, w.head(), train);
         double step = Sharpness.RELATIVE_STEP * w.siNorm();
-        Sharpness.Estimate e = Sharpness.estimate(Sharpness.finiteDifference(gradient, w.si(), step),
+        Sharpness.Estimate e = Sharpness.estimate(Sharpness.finiteDifference(gradient, pattern, w.si(), step),
                 w.si().length, 3, 30, 30);
-        Sharpness.Estimate finer = Sharpness.estimate(Sharpness.finiteDifference(gradient, w.si(), step / 10),
+        Sharpness.Estimate finer = Sharpness.estimate(Sharpness.finiteDifference(gradient, pattern, w.si(),
+                step / 100), w.si().length, 3, 30, 30);
+        Sharpness.Estimate plain = Sharpness.estimate(Sharpness.finiteDifference(gradient, w.si(), step),
                 w.si().length, 3, 30, 30);
         assertThat(model.evaluate(w, train).loss()).as("converged").isLessThan(1e-3);
         assertThat(e.trace()).isPositive().isCloseTo(finer.trace(), within(1e-3 * Math.abs(finer.trace())));
         assertThat(e.topEigenvalue()).isCloseTo(finer.topEigenvalue(), within(1e-3 * Math.abs(finer.topEigenvalue())));
+        assertThat(plain.trace()).as("a fixed step at this point crosses kinks").isGreaterThan(2 * e.trace());
     }
 }
