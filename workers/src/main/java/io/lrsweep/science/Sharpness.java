@@ -115,25 +115,8 @@ public final class Sharpness {
      */
     public static UnaryOperator<double[]> finiteDifference(UnaryOperator<double[]> gradient, double[] w,
                                                            double eps) {
-        return v -> {
-            double norm = Vectors.norm(v);
-            double[] out = new double[w.length];
-            if (norm == 0) {
-                return out;
-            }
-            double[] plus = w.clone();
-            double[] minus = w.clone();
-            for (int i = 0; i < w.length; i++) {
-                plus[i] += eps * v[i] / norm;
-                minus[i] -= eps * v[i] / norm;
-            }
-            double[] gp = gradient.apply(plus);
-            double[] gm = gradient.apply(minus);
-            for (int i = 0; i < w.length; i++) {
-                out[i] = norm * (gp[i] - gm[i]) / (2 * eps);
-            }
-            return out;
-        };
+        // One piece everywhere: the step never shrinks.
+        return finiteDifference(gradient, x -> Boolean.TRUE, w, eps);
     }
 
     /**
