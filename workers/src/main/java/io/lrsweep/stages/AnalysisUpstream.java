@@ -59,7 +59,7 @@ record AnalysisUpstream(PointLoader.Finished pretrain, Map<Double, PointLoader.F
         int seed = b.seed();
         P pre = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
                 f -> setup.decode(f.read(setup.pretrainedPoint())),
-                () -> new PretrainStage(store, compute).run(id, plr, seed, true, progress), progress);
+                () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         Map<Double, P> ft = new TreeMap<>();
         for (var e : finetunes.entrySet()) {
             double flr = e.getKey();

@@ -54,7 +54,7 @@ public final class AverageStage {
         }
         Averaged swa = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
                 f -> setup.average(b, k, name -> setup.decode(f.read(name))),
-                () -> new PretrainStage(store, compute).run(studyId, b.plr(), b.seed(), true, progress), progress);
+                () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         StageCheckpoints.of(dir, fingerprint, NAME, progress).write(RESULT, swa.point());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("k", k);

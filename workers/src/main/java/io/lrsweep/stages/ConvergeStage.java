@@ -70,7 +70,7 @@ public final class ConvergeStage {
         } else {
             P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
-                    () -> new PretrainStage(store, compute).run(b.studyId(), b.plr(), b.seed(), true, progress),
+                    () -> new PretrainStage(store, compute).run(b, true, progress),
                     progress);
             StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint,
                     new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);

@@ -53,7 +53,7 @@ public final class FinetuneStage {
         }
         P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
                 f -> setup.decode(f.read(setup.pretrainedPoint())),
-                () -> new PretrainStage(store, compute).run(studyId, b.plr(), b.seed(), true, progress), progress);
+                () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         TrainingRun run = new TrainingRun(studyId, NAME, b.plr(), flr, b.seed());
         StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
         Trained done;

@@ -34,7 +34,14 @@ public final class PretrainStage {
 
     public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
             throws IOException {
-        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), force, progress);
+    }
+
+    /** The same, for a caller that holds the branch already (no second read of the study). */
+    public StageOutcome run(Branch b, boolean force, StageProgress progress) throws IOException {
+        String studyId = b.studyId();
+        double plr = b.plr();
+        int seed = b.seed();
         Setup<?> setup = Setups.of(b.config(), compute);
         StageDirectory dir = new StageDirectory(store, StudyLayout.pretrain(studyId, plr, seed));
         Map<String, Object> inputs = StageCache.inputs(NAME, b, setup);

@@ -103,7 +103,7 @@ public final class TwoStageStage {
         if (StageCache.lookup(second, NAME, fingerprint, force).isEmpty()) {
             P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
-                    () -> new PretrainStage(store, compute).run(id, first.plr(), first.seed(), true, progress),
+                    () -> new PretrainStage(store, compute).run(first, true, progress),
                     progress);
             StageCheckpoints sink = StageCheckpoints.training(second, fingerprint,
                     new TrainingRun(id, NAME, plrs.plrSecond(), null, first.seed()), progress);

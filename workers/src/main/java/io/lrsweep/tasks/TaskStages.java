@@ -15,6 +15,7 @@ import io.lrsweep.stages.StageProgress;
 import io.lrsweep.stages.TwoStageStage;
 import io.lrsweep.stages.Studies;
 import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.study.Branch;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyPlan;
 import java.io.IOException;
@@ -65,13 +66,12 @@ final class TaskStages {
             }
             case PRETRAIN -> {
                 String studyId = in.string("studyId");
-                double plr = in.number("plr");
-                int seed = in.integer("seed");
-                StageOutcome done = pretrain.run(studyId, plr, seed, in.flag("force"), progress);
-                StudyConfig c = Studies.load(store, studyId);
+                Branch b = new Branch(Studies.load(store, studyId), in.number("plr"), in.integer("seed"));
+                StageOutcome done = pretrain.run(b, in.flag("force"), progress);
+                StudyConfig c = b.config();
                 Map<String, Object> outputs = new LinkedHashMap<>(done.outputs());
-                outputs.putAll(StudyForks.branchFork(studyId, new StudyPlan.BranchPlan(plr, seed, c.flrs(), c.swaKs()),
-                        in.flag("force")));
+                outputs.putAll(StudyForks.branchFork(studyId, new StudyPlan.BranchPlan(b.plr(), b.seed(), c.flrs(),
+                        c.swaKs()), in.flag("force")));
                 yield new StageOutcome(done.stage(), done.cached(), outputs);
             }
             case FINETUNE -> finetune.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
