@@ -10,10 +10,10 @@ import java.util.SplittableRandom;
 
 /**
  * Generated study inputs that must be refused: each is a valid input (the synthetic-quick preset)
- * with one thing broken — a wrong type, a non-finite, negative or huge number, an enormous array,
- * an unknown field, a path trick or control character in the study id, overrides that are not an
- * object, deeply nested JSON, a bad preset or force flag — and the field its refusal must name.
- * The same seed gives the same cases.
+ * with one thing broken — a wrong type, a non-finite, negative or huge number (refinement rounds
+ * and points included), an enormous array, an unknown field, a path trick or control character in
+ * the study id, overrides that are not an object, deeply nested JSON, a bad preset or force flag —
+ * and the field its refusal must name. The same seed gives the same cases.
  */
 final class BadStudyInputs {
     /** One bad input: what kind of fault, the workflow input, and the field the refusal must name. */
@@ -49,7 +49,10 @@ final class BadStudyInputs {
             Map.entry("geometryFlrHigh", List.of(0.456, 0)),
             Map.entry("sharpnessProbes", List.of(-1, 10_001)),
             Map.entry("sharpnessIterations", List.of(-2, 1_000_000)),
-            Map.entry("convergenceBudget", List.of(-1, 1001, 1e300)));
+            Map.entry("convergenceBudget", List.of(-1, 1001, 1e300)),
+            Map.entry("refine", List.of(Map.of("rounds", 0, "points", 2), Map.of("rounds", 2, "points", 0),
+                    Map.of("rounds", -1, "points", 1), Map.of("rounds", 1_000_000, "points", 1),
+                    Map.of("rounds", 2, "points", 10_000), Map.of("rounds", 2), Map.of("points", 3))));
     private static final List<Object> WRONG_TYPES = List.of("abc", "3", "", true, false, List.of(1), Map.of("x", 1),
             "NaN", "Infinity", "-Infinity");
     private static final List<String> BAD_STUDY_IDS = List.of("../other", "../../etc/passwd", "a/b", "/abs", "..",

@@ -13,6 +13,8 @@ public final class Presets {
     public static final List<Double> SYNTHETIC_PAPER_PLRS = List.of(3.16e-5, 5.62e-5, 1e-4, 1.78e-4, 3.16e-4, 5.62e-4,
             1e-3, 1.78e-3, 3.16e-3, 5.62e-3, 7.5e-3, 1e-2, 1.33e-2, 1.78e-2, 2.37e-2, 3.16e-2, 4.22e-2, 5.62e-2, 0.1,
             0.178, 0.316, 0.562, 1.0);
+    /** Six log-spaced PLRs from 1e-4 to 1.0 (10^(-4 + 0.8 i)), three significant digits: the coarse grid to refine. */
+    static final List<Double> ADAPTIVE_COARSE_PLRS = List.of(1e-4, 6.31e-4, 3.98e-3, 2.51e-2, 0.158, 1.0);
     /** The FLRs of the authors' synthetic fine-tuning figure; 3.16e-5 and 7.5e-3 are the geometry pair. */
     private static final List<Double> SYNTHETIC_FLRS = List.of(3.16e-5, 1.78e-4, 1e-3, 3.16e-3, 7.5e-3);
     private static final List<Integer> SYNTHETIC_KS = List.of(2, 5, 10, 20, 50);
@@ -49,6 +51,11 @@ public final class Presets {
         PRESETS.put("synthetic-quick", synthetic("synthetic-quick",
                 List.of(1e-4, 1e-3, 3.16e-3, 5.62e-3, 7.5e-3, 1e-2, 1.33e-2, 1.78e-2, 2.37e-2, 4.22e-2, 0.1, 1.0),
                 10, 10));
+        // The band found by the study itself: 6 log-spaced PLRs (0.8 decades apart) cover regimes 1 to
+        // 3, then 3 rounds of one PLR each bisect the bracket around the threshold down to 0.1
+        // decades, finer than the paper's 23-PLR grid there (0.125), with 9 PLRs instead of 23.
+        PRESETS.put("synthetic-adaptive", synthetic("synthetic-adaptive", ADAPTIVE_COARSE_PLRS, 10, 10)
+                .withRefine(new Refine(3, 1)));
         PRESETS.put("synthetic-paper", synthetic("synthetic-paper", SYNTHETIC_PAPER_PLRS, 50, 5));
         // The paper's image setups (study-spec §3, §5): 200 + 200 epochs, batch 128, the whole
         // data sets, SWA K up to 100, one seed (our choice: a seed of the main setup is ~1,300
@@ -83,7 +90,7 @@ public final class Presets {
     private static StudyConfig synthetic(String name, List<Double> plrs, int seeds, int dataSeeds) {
         return new StudyConfig(null, name, SetupKind.SYNTHETIC.id(), plrs, seeds, dataSeeds, 40_000, 20_000,
                 SYNTHETIC_FLRS, SYNTHETIC_KS, 16, 100, 512, 2000, 1000, 3.16e-5, 7.5e-3, 5,
-                0.01, 0.02, 0.01, 100, 100, 10, true, List.of(), DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0);
+                0.01, 0.02, 0.01, 100, 100, 10, true, List.of(), DataSet.TICKS.id(), null, "si-mlp", 32, 0, 0, 0, 0, 0, null);
     }
 
     private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> plrs,
@@ -105,7 +112,7 @@ public final class Presets {
         // Image sharpness is not computed yet (see README); training to convergence gets ten budgets.
         return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
                 trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, 0, 0, 10, true, List.of(), dataset, null,
-                model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
+                model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay, null);
     }
 
     public static Optional<StudyConfig> find(String name) {

@@ -1,6 +1,7 @@
 package io.lrsweep.study;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lrsweep.data.DataSet;
 import java.util.List;
 
@@ -24,6 +25,10 @@ import java.util.List;
  * {@code convergenceBudget} is how many pre-training budgets the training-to-convergence baseline
  * may take (0 = no baseline); {@code twoStage} runs two-stage pre-training with the 2B and 2A PLRs
  * of {@code twoStagePlrs}, or, when that is empty, with PLRs from the study's own regimes.
+ *
+ * <p>{@code refine} (null: off) adds PLRs round by round where the regimes change; the PLRs a
+ * round added are recorded in the store, not here ({@code stages.Refinements} adds them to
+ * {@code plrs} when it loads the study).
  */
 public record StudyConfig(
         String studyId,
@@ -60,7 +65,9 @@ public record StudyConfig(
         int finetuneEpochs,
         int recentEpochs,
         double momentum,
-        double weightDecay) {
+        double weightDecay,
+        // Absent from study.json and fingerprints when off, so that studies without it stay as they were.
+        @JsonInclude(JsonInclude.Include.NON_NULL) Refine refine) {
 
     public StudyConfig {
         plrs = plrs == null ? null : List.copyOf(plrs);
@@ -70,11 +77,25 @@ public record StudyConfig(
     }
 
     public StudyConfig withStudyId(String id) {
-        return new StudyConfig(id, preset, setup, plrs, seeds, dataSeeds, pretrainIterations, finetuneIterations,
+        return copy(id, plrs, refine);
+    }
+
+    /** The same study with another PLR grid (the coarse grid with the PLRs refinement added). */
+    public StudyConfig withPlrs(List<Double> grid) {
+        return copy(studyId, grid, refine);
+    }
+
+    /** The same study refining its grid as {@code r} says (null: no refinement). */
+    public StudyConfig withRefine(Refine r) {
+        return copy(studyId, plrs, r);
+    }
+
+    private StudyConfig copy(String id, List<Double> grid, Refine r) {
+        return new StudyConfig(id, preset, setup, grid, seeds, dataSeeds, pretrainIterations, finetuneIterations,
                 flrs, swaKs, batchSize, checkpointEvery, trainSize, testSize, singleFeatureSize, geometryFlrLow,
                 geometryFlrHigh, geometryK, convergenceLoss, divergenceMargin, barrierLimit, sharpnessProbes,
                 sharpnessIterations, convergenceBudget, twoStage, twoStagePlrs, dataset, dataSource, model, width,
-                pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay);
+                pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay, r);
     }
 
     /** Which setup the study has; a validated study always has one. */

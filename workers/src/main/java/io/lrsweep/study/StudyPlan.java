@@ -22,8 +22,13 @@ public record StudyPlan(String studyId, boolean force, List<BranchPlan> branches
 
     /** Every branch of {@code c}, PLR by PLR, seeds in order. */
     public static StudyPlan of(StudyConfig c, boolean force) {
+        return of(c, c.plrs(), force);
+    }
+
+    /** The branches of {@code plrs} (PLRs of {@code c}, e.g. those of one round of refinement), seeds in order. */
+    public static StudyPlan of(StudyConfig c, List<Double> plrs, boolean force) {
         List<BranchPlan> branches = new ArrayList<>();
-        for (double plr : c.plrs()) {
+        for (double plr : plrs) {
             for (int seed = 0; seed < c.seeds(); seed++) {
                 branches.add(new BranchPlan(plr, seed, c.flrs(), c.swaKs()));
             }

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lrsweep.data.DataSet;
 import io.lrsweep.science.images.NetworkSpec;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,9 @@ public final class StudyResolver {
     public static final int MAX_BRANCHES = 10_000;
     /** Longer stages than this are a typo, not a study (the paper trains 40,000 iterations). */
     public static final long MAX_ITERATIONS = 100_000_000L;
+    /** The study's fields in order; a field that is off (null, like refine) is absent from the preset's JSON. */
+    private static final List<String> FIELDS = Arrays.stream(StudyConfig.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
     private static final ObjectMapper MAPPER = strict(new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -91,9 +96,8 @@ public final class StudyResolver {
             if (NOT_OVERRIDABLE.contains(field)) {
                 throw new InvalidStudyException("overrides." + field, "is not an override; set it at the top level");
             }
-            if (!tree.has(field)) {
-                List<String> known = new ArrayList<>();
-                tree.fieldNames().forEachRemaining(known::add);
+            if (!FIELDS.contains(field)) {
+                List<String> known = new ArrayList<>(FIELDS);
                 known.removeAll(NOT_OVERRIDABLE);
                 throw new InvalidStudyException("overrides." + field, "unknown field (known: "
                         + String.join(", ", known) + ")");
@@ -196,7 +200,35 @@ public final class StudyResolver {
             // The first stage is the sweep's own pre-training at that PLR.
             memberOf("twoStagePlrs[0]", c.twoStagePlrs().get(0), c.plrs(), "plrs");
         }
+        if (c.refine() != null) {
+            validateRefine(c);
+        }
         return c;
+    }
+
+    /**
+     * A refinement needs a grid that spans a threshold (two PLRs at least) and must keep the study
+     * within the limits on PLRs and branches once every round has added its PLRs.
+     */
+    private static void validateRefine(StudyConfig c) {
+        Refine r = c.refine();
+        atLeast("refine.rounds", r.rounds(), 1);
+        atMost("refine.rounds", r.rounds(), Refine.MAX_ROUNDS);
+        atLeast("refine.points", r.points(), 1);
+        atMost("refine.points", r.points(), Refine.MAX_POINTS);
+        if (c.plrs().size() < 2) {
+            throw new InvalidStudyException("refine", "needs at least two plrs to refine between (plrs has "
+                    + c.plrs().size() + ")");
+        }
+        long plrs = c.plrs().size() + (long) r.rounds() * r.points();
+        if (plrs > 200) {
+            throw new InvalidStudyException("refine", c.plrs().size() + " plrs + " + r.rounds() + " rounds × "
+                    + r.points() + " points = " + plrs + " PLRs, more than the 200 allowed");
+        }
+        if (plrs * c.seeds() > MAX_BRANCHES) {
+            throw new InvalidStudyException("refine", plrs + " PLRs after refinement × " + c.seeds() + " seeds = "
+                    + plrs * c.seeds() + " branches, more than the " + MAX_BRANCHES + " one study may have");
+        }
     }
 
     private static void validateSynthetic(StudyConfig c) {

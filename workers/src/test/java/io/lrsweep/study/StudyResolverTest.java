@@ -2,6 +2,7 @@ package io.lrsweep.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
 import java.util.List;
@@ -165,6 +166,48 @@ class StudyResolverTest {
                 .hasMessageStartingWith("convergenceBudget:");
         assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of(0.1, 0.1))), "x"))
                 .hasMessageStartingWith("plrs[1]: 0.1 appears twice");
+    }
+
+    @Test
+    void refinementIsOffByDefaultOnInTheAdaptivePresetAndGivenAsAnOverride() {
+        StudyConfig quick = StudyResolver.resolve(input("synthetic-quick", null), "x");
+        assertThat(quick.refine()).isNull();
+        StudyConfig adaptive = StudyResolver.resolve(input("synthetic-adaptive", null), "x");
+        assertThat(adaptive.refine()).isNotNull();
+        // Six log-spaced PLRs from 1e-4 to 1.0, the rest as synthetic-quick.
+        assertThat(adaptive.plrs()).hasSize(6).startsWith(1e-4).endsWith(1.0);
+        for (int i = 1; i < adaptive.plrs().size(); i++) {
+            assertThat(Math.log10(adaptive.plrs().get(i) / adaptive.plrs().get(i - 1))).isCloseTo(0.8,
+                    within(0.005));
+        }
+        assertThat(adaptive).usingRecursiveComparison().ignoringFields("preset", "plrs", "refine").isEqualTo(quick);
+        StudyConfig given = StudyResolver.resolve(input("synthetic-quick", Map.of("refine", Map.of("rounds", 2,
+                "points", 3))), "x");
+        assertThat(given.refine()).isEqualTo(new Refine(2, 3));
+        Map<String, Object> off = new HashMap<>();
+        off.put("refine", null);
+        assertThat(StudyResolver.resolve(input("synthetic-adaptive", off), "x").refine()).isNull();
+    }
+
+    @Test
+    void badRefinementsAreRefusedNamingTheField() {
+        Map<Map<String, Object>, String> bad = Map.of(
+                Map.of("rounds", 0, "points", 2), "refine.rounds: 0 must be at least 1",
+                Map.of("rounds", 11, "points", 2), "refine.rounds: 11 must be at most 10",
+                Map.of("rounds", 2), "overrides.refine.points: has the wrong type",
+                Map.of("rounds", 2, "points", 21), "refine.points: 21 must be at most 20",
+                Map.of("rounds", 2, "points", 2, "steps", 1), "overrides.refine.steps: has the wrong type",
+                Map.of("rounds", "2", "points", 2), "overrides.refine.rounds: has the wrong type");
+        bad.forEach((refine, message) -> assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick",
+                Map.of("refine", refine)), "x")).as(refine.toString()).hasMessageStartingWith(message));
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("refine", 3)), "x"))
+                .hasMessageStartingWith("overrides.refine: has the wrong type");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("plrs", List.of(0.01),
+                "refine", Map.of("rounds", 1, "points", 1))), "x")).hasMessageStartingWith("refine: needs at least two");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("refine", Map.of("rounds", 10,
+                "points", 20))), "x")).hasMessageStartingWith("refine: 12 plrs + 10 rounds × 20 points = 212 PLRs");
+        assertThatThrownBy(() -> StudyResolver.resolve(input("synthetic-quick", Map.of("seeds", 800, "refine",
+                Map.of("rounds", 2, "points", 1))), "x")).hasMessageStartingWith("refine: 14 PLRs after refinement");
     }
 
     @Test
