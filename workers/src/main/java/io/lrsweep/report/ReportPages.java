@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The human-readable parts of a report: {@code index.html} and {@code results.csv}. */
 public final class ReportPages {
@@ -13,7 +14,7 @@ public final class ReportPages {
 
     /** One row per PLR: every aggregated number, the feature results of the four points, the sharpness. */
     public static String csv(StudyReport r) {
-        StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
+        StringBuilder b = new StringBuilder("plr,round,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
                 + "pretrain_test_accuracy,pretrain_point_test_accuracy");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append(",finetune_flr_").append(f.flr()).append("_test_accuracy"));
@@ -27,7 +28,7 @@ public final class ReportPages {
         }
         b.append('\n');
         for (var row : r.perPlr()) {
-            b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
+            b.append(row.plr()).append(',').append(row.round()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
                     .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
                     .append(num(row.typicalMaxTestBarrier())).append(',').append(num(row.pretrain().testAccuracy()))
                     .append(',').append(num(row.pretrain().pointTestAccuracy()));
@@ -69,6 +70,10 @@ public final class ReportPages {
         row(b, "best pre-training", best(s.bestPretrain()));
         row(b, "best fine-tuning", best(s.bestFinetune()));
         row(b, "best SWA", best(s.bestAverage()));
+        String refined = refinedPlrs(r);
+        if (!refined.isEmpty()) {
+            row(b, "PLRs added by refinement (round: PLRs)", refined);
+        }
         r.thresholds().forEach((k, v) -> row(b, "threshold " + k, fmt(v)));
         b.append("</table>\n<h2>The paper's claims in this study</h2>\n<table>\n<tr><th>claim</th><th>verdict</th>"
                 + "<th>evidence</th></tr>\n");
@@ -80,7 +85,7 @@ public final class ReportPages {
         b.append("</table>\n");
         captions.forEach((f, caption) -> b.append("<figure><img src=\"figures/").append(esc(f)).append("\" alt=\"")
                 .append(esc(caption)).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n"));
-        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
+        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>round</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append("<th>FT ").append(fmt(f.flr())).append("</th>"));
         first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
@@ -89,7 +94,8 @@ public final class ReportPages {
         featureHeaders(first.features()).forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
         b.append("</tr>\n");
         for (var row : r.perPlr()) {
-            b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.regime()).append("</td><td>")
+            b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.round()).append("</td><td>")
+                    .append(row.regime()).append("</td><td>")
                     .append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td><td>")
                     .append(num(row.typicalMaxTestBarrier())).append("</td><td>")
                     .append(num(row.pretrain().testAccuracy())).append("</td>");
@@ -102,6 +108,16 @@ public final class ReportPages {
         }
         b.append("</table>\n</body></html>\n");
         return b.toString();
+    }
+
+    /** "1: 0.01; 2: 0.00631" for the rounds of refinement; empty when the study had none. */
+    private static String refinedPlrs(StudyReport r) {
+        Map<Integer, List<String>> byRound = new TreeMap<>();
+        r.perPlr().stream().filter(row -> row.round() > 0)
+                .forEach(row -> byRound.computeIfAbsent(row.round(), k -> new ArrayList<>()).add(fmt(row.plr())));
+        List<String> parts = new ArrayList<>();
+        byRound.forEach((round, plrs) -> parts.add(round + ": " + String.join(", ", plrs)));
+        return String.join("; ", parts);
     }
 
     private static String best(StudyReport.Best best) {

@@ -35,6 +35,13 @@ public final class StudyAggregation {
     public static StudyReport aggregate(StudyConfig c, Map<Double, List<BranchResults>> branches,
                                         List<BaselineResults.Convergence> converged,
                                         List<BaselineResults.TwoStage> twoStage) {
+        return aggregate(c, branches, converged, twoStage, Map.of());
+    }
+
+    /** As above; {@code roundOf} gives the refinement round of each PLR (absent: 0, the study's own grid). */
+    public static StudyReport aggregate(StudyConfig c, Map<Double, List<BranchResults>> branches,
+                                        List<BaselineResults.Convergence> converged,
+                                        List<BaselineResults.TwoStage> twoStage, Map<Double, Integer> roundOf) {
         RegimeThresholds t = thresholds(c);
         List<StudyReport.PlrRow> rows = new ArrayList<>();
         for (double plr : c.plrs().stream().sorted().toList()) {
@@ -42,7 +49,7 @@ public final class StudyAggregation {
             if (runs == null || runs.isEmpty()) {
                 throw new IllegalArgumentException("no finished branch for plr " + plr);
             }
-            rows.add(row(c, t, plr, runs));
+            rows.add(row(c, t, plr, roundOf.getOrDefault(plr, 0), runs));
         }
         Map<String, Double> thresholds = new LinkedHashMap<>();
         thresholds.put("convergence_loss", t.convergenceLoss());
@@ -59,7 +66,8 @@ public final class StudyAggregation {
                 rows);
     }
 
-    private static StudyReport.PlrRow row(StudyConfig c, RegimeThresholds t, double plr, List<BranchResults> runs) {
+    private static StudyReport.PlrRow row(StudyConfig c, RegimeThresholds t, double plr, int round,
+                                          List<BranchResults> runs) {
         int converged = (int) runs.stream().filter(BranchResults::converged).count();
         // Images: the paper's pre-training value, the mean test accuracy of the last epochs.
         double preTest = mean(runs, BranchResults::pretrainCurveAccuracy);
@@ -100,7 +108,7 @@ public final class StudyAggregation {
             points.put(StudyReport.FeaturePoints.NAMES.get(i), new StudyReport.FeatureSummary(
                     meanFeatures(runs, r -> at.get(pi).apply(r).features())));
         }
-        return new StudyReport.PlrRow(plr, regime.label(), runs.size(), converged,
+        return new StudyReport.PlrRow(plr, round, regime.label(), runs.size(), converged,
                 mean(runs, BranchResults::minEpochLoss), typicalBarrier,
                 new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().testAccuracy()),
                         mean(runs, r -> r.pretrain().trainAccuracy()), mean(runs, r -> r.pretrain().testLoss())),

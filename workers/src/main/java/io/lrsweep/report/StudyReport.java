@@ -72,6 +72,8 @@ public record StudyReport(
     /** One PLR, aggregated over its seeds. */
     public record PlrRow(
             double plr,
+            /** The round of adaptive refinement that added the PLR; 0 for the study's own grid. */
+            int round,
             String regime,
             int seeds,
             @JsonProperty("converged_seeds") int convergedSeeds,
