@@ -38,13 +38,17 @@ public final class ReportStage {
         StageDirectory dir = new StageDirectory(store, StudyLayout.report(studyId));
         Map<String, Object> inputs = analyses.inputs(NAME, c);
         inputs.put("baselines", baselines.contentHashes());
+        Map<Double, Integer> roundOf = rounds(studyId);
+        if (!roundOf.isEmpty()) {
+            inputs.put("rounds", roundOf);
+        }
         String fingerprint = Fingerprint.of(inputs);
         Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
         if (cached.isPresent()) {
             return cached.get();
         }
         StudyReport report = StudyAggregation.aggregate(c, analyses.branches(), baselines.convergence(),
-                baselines.twoStage());
+                baselines.twoStage(), roundOf);
         List<String> names = new ArrayList<>();
         Map<String, String> captions = new LinkedHashMap<>();
         for (var e : ReportCharts.all(report).entrySet()) {
@@ -70,5 +74,14 @@ public final class ReportStage {
         Manifest m = dir.commit(NAME, fingerprint, inputs, names, metrics, CodeVersion.full());
         progress.log("report written to " + dir.key("index.html"));
         return StageCache.outcome(dir, m, false);
+    }
+
+    /** The refinement round of each PLR; empty when refinement is off. */
+    private Map<Double, Integer> rounds(String studyId) throws IOException {
+        StudyConfig written = Studies.loadAsWritten(store, studyId);
+        if (written.refine() == null) {
+            return Map.of();
+        }
+        return Refinements.roundOf(written, Refinements.read(store, studyId, written.refine().rounds()));
     }
 }

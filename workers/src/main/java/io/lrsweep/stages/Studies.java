@@ -13,7 +13,20 @@ public final class Studies {
     private Studies() {
     }
 
+    /**
+     * The study as its stages see it: with refinement on, its grid holds the PLRs of every round
+     * recorded so far (the stages of a refined PLR's branch read their PLR from there).
+     */
     public static StudyConfig load(ArtifactStore store, String studyId) throws IOException {
+        StudyConfig written = loadAsWritten(store, studyId);
+        if (written.refine() == null) {
+            return written;
+        }
+        return Refinements.withRounds(written, Refinements.read(store, studyId, written.refine().rounds()));
+    }
+
+    /** The study as {@code study.json} has it: the coarse grid only. */
+    static StudyConfig loadAsWritten(ArtifactStore store, String studyId) throws IOException {
         byte[] data;
         try {
             data = store.get(StudyLayout.studyJson(studyId));

@@ -57,6 +57,11 @@ public final class StudyLayout {
         return baselines(studyId) + "/two-stage/seed=" + seed + "/" + part;
     }
 
+    /** One round of adaptive refinement (rounds count from 1; the coarse grid is round 0). */
+    public static String refineRound(String studyId, int round) {
+        return study(studyId) + "/refine/round=" + round;
+    }
+
     public static String report(String studyId) {
         return study(studyId) + "/report";
     }

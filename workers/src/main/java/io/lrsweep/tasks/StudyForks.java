@@ -1,5 +1,6 @@
 package io.lrsweep.tasks;
 
+import io.lrsweep.stages.RefineStage;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.study.BaselinePlan;
 import io.lrsweep.study.StudyPlan;
@@ -21,12 +22,43 @@ final class StudyForks {
     }
 
     static Map<String, Object> planOutput(StudyPlan plan) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stage", TaskType.PLAN.stage());
+        out.put("outcome", "completed");
+        out.put("studyId", plan.studyId());
+        out.put("study", StudyLayout.studyJson(plan.studyId()));
+        out.putAll(branchesFork(plan, "branch_"));
+        return out;
+    }
+
+    /**
+     * A round of refinement's output: its PLRs, {@code roundRuns} ("yes" or "no", for the switch
+     * around its fork, since Conductor refuses a dynamic fork of no tasks), {@code nextRound} (the
+     * loop's condition) and the fork of its branches, whose task references name the round.
+     */
+    static Map<String, Object> refineOutput(String studyId, RefineStage.Decided d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stage", TaskType.REFINE.stage());
+        out.put("outcome", "completed");
+        out.put("studyId", studyId);
+        out.put("round", d.round().round());
+        out.put("plrs", d.round().plrs());
+        out.put("reason", d.round().reason());
+        Map<String, Object> fork = branchesFork(d.branches(), "round" + d.round().round() + "_branch_");
+        out.put("roundRuns", d.branches().branches().isEmpty() ? "no" : "yes");
+        out.put("nextRound", d.nextRound());
+        out.putAll(fork);
+        return out;
+    }
+
+    /** One branch sub-workflow per branch of {@code plan} ({@code branches}, {@code dynamicTasks}, {@code dynamicTasksInput}). */
+    private static Map<String, Object> branchesFork(StudyPlan plan, String refPrefix) {
         List<Map<String, Object>> tasks = new ArrayList<>();
         Map<String, Object> taskInputs = new LinkedHashMap<>();
         String branchWorkflow = LrsweepWorkflow.BRANCH.workflowName();
         int i = 0;
         for (StudyPlan.BranchPlan b : plan.branches()) {
-            String ref = "branch_" + i++;
+            String ref = refPrefix + i++;
             tasks.add(Map.of("name", branchWorkflow, "taskReferenceName", ref, "type", "SUB_WORKFLOW",
                     "subWorkflowParam", Map.of("name", branchWorkflow, "version", LrsweepWorkflow.VERSION)));
             Map<String, Object> branchInput = new LinkedHashMap<>();
@@ -37,10 +69,6 @@ final class StudyForks {
             taskInputs.put(ref, branchInput);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("stage", TaskType.PLAN.stage());
-        out.put("outcome", "completed");
-        out.put("studyId", plan.studyId());
-        out.put("study", StudyLayout.studyJson(plan.studyId()));
         out.put("branches", tasks.size());
         out.put("dynamicTasks", tasks);
         out.put("dynamicTasksInput", taskInputs);

@@ -9,6 +9,7 @@ import io.lrsweep.stages.ConvergeStage;
 import io.lrsweep.stages.FinetuneStage;
 import io.lrsweep.stages.PlanStage;
 import io.lrsweep.stages.PretrainStage;
+import io.lrsweep.stages.RefineStage;
 import io.lrsweep.stages.ReportStage;
 import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
@@ -30,6 +31,7 @@ final class TaskStages {
     private final FinetuneStage finetune;
     private final AverageStage average;
     private final AnalyzeStage analyze;
+    private final RefineStage refine;
     private final BaselinePlanStage baselines;
     private final ConvergeStage converge;
     private final TwoStageStage twoStage;
@@ -44,6 +46,7 @@ final class TaskStages {
         this.finetune = new FinetuneStage(store, compute);
         this.average = new AverageStage(store, compute);
         this.analyze = new AnalyzeStage(store, compute);
+        this.refine = new RefineStage(store, compute);
         this.baselines = new BaselinePlanStage(store, compute);
         this.converge = new ConvergeStage(store, compute);
         this.twoStage = new TwoStageStage(store, compute);
@@ -80,6 +83,14 @@ final class TaskStages {
                     in.flag("force"), progress);
             case ANALYZE -> analyze.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
                     progress);
+            case REFINE -> {
+                // The round is fixed by the task's place in the workflow's chain, so that a round
+                // decided again after a retry or a restart is the same round, found cached.
+                int round = in.integer("round");
+                String studyId = in.string("studyId");
+                yield new StageOutcome(RefineStage.NAME, false, StudyForks.refineOutput(studyId,
+                        refine.run(studyId, round, in.flag("force"), progress)));
+            }
             case BASELINES -> {
                 String studyId = in.string("studyId");
                 yield new StageOutcome(BaselinePlanStage.NAME, false, StudyForks.baselineOutput(studyId,

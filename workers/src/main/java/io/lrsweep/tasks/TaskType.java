@@ -14,6 +14,7 @@ public enum TaskType {
     FINETUNE("finetune", true),
     AVERAGE("average", true),
     ANALYZE("analyze", true),
+    REFINE("refine", false),
     BASELINES("baselines", false),
     CONVERGE("converge", true),
     TWO_STAGE("two_stage", true),

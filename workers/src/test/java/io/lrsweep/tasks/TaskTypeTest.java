@@ -6,7 +6,10 @@ import com.netflix.conductor.common.metadata.tasks.TaskDef;
 import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import io.lrsweep.study.BaselinePlan;
+import io.lrsweep.stages.RefineStage;
 import io.lrsweep.study.Presets;
+import io.lrsweep.study.Refine;
+import io.lrsweep.study.RefineRound;
 import io.lrsweep.study.StudyPlan;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +33,7 @@ class TaskTypeTest {
                 Arrays.stream(LrsweepWorkflow.values()).map(LrsweepWorkflow::workflowName).toArray(String[]::new));
         for (WorkflowDef def : defs) {
             assertThat(def.getVersion()).isEqualTo(LrsweepWorkflow.VERSION);
-            for (WorkflowTask t : def.getTasks()) {
+            for (WorkflowTask t : def.collectTasks()) {
                 if (t.getType().equals("SIMPLE")) {
                     assertThat(TaskType.ofTaskName(t.getName())).as(def.getName() + " calls " + t.getName()).isPresent();
                 }
@@ -41,8 +44,8 @@ class TaskTypeTest {
     @Test
     void theBaselineSwitchRunsItsForkExactlyWhenThePlanHasRuns() throws Exception {
         WorkflowDef study = ConductorApi.workflowDefinitions().get(0);
-        WorkflowTask decision = study.getTasks().stream().filter(t -> t.getType().equals("SWITCH")).findFirst()
-                .orElseThrow();
+        WorkflowTask decision = study.getTasks().stream().filter(t -> t.getTaskReferenceName().equals("baselines_switch"))
+                .findFirst().orElseThrow();
         // Conductor refuses a dynamic fork of no tasks: a plan without runs must take the default case.
         var none = StudyForks.baselineOutput("s", BaselinePlan.none(2), false);
         var some = StudyForks.baselineOutput("s", new BaselinePlan(List.of(new BaselinePlan.ConvergeRun(0.01, 0)),
@@ -54,6 +57,35 @@ class TaskTypeTest {
         assertThat(fork.getType()).isEqualTo("FORK_JOIN_DYNAMIC");
         assertThat(fork.getInputParameters()).containsKeys(fork.getDynamicForkTasksParam(),
                 fork.getDynamicForkTasksInputParamName());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRoundOfRefinementForksOneBranchPerPlrAndSeedAndSwitchesItsForkOffWhenItAddsNothing() throws Exception {
+        // The workflow's chain has a step for the most rounds a study may ask for.
+        assertThat(ConductorApi.workflowDefinitions().get(0).collectTasks()).filteredOn(t -> t.getName()
+                .equals(TaskType.REFINE.taskName())).hasSize(Refine.MAX_ROUNDS);
+        WorkflowDef study = ConductorApi.workflowDefinitions().get(0);
+        WorkflowTask decision = study.getTasks().stream().filter(t -> t.getTaskReferenceName().equals("refine_switch_1"))
+                .findFirst().orElseThrow();
+        var c = Presets.find("synthetic-adaptive").orElseThrow().withStudyId("s");
+        var round = new RefineRound(2, List.of(5.62e-3, 7.5e-3), 3.98e-3, 1e-2, "two PLRs");
+        var some = StudyForks.refineOutput("s", new RefineStage.Decided(round, StudyPlan.of(c, round.plrs(), false),
+                true));
+        var stop = new RefineRound(3, List.of(), 3.98e-3, 1e-2, "done");
+        var none = StudyForks.refineOutput("s", new RefineStage.Decided(stop, StudyPlan.of(c, List.of(), false),
+                false));
+        assertThat(decision.getDecisionCases()).containsKey((String) some.get("roundRuns"))
+                .doesNotContainKey((String) none.get("roundRuns"));
+        assertThat(some).containsEntry("nextRound", true).containsEntry("round", 2);
+        assertThat(none).containsEntry("nextRound", false);
+        var branches = (List<Map<String, Object>>) some.get("dynamicTasks");
+        assertThat(branches).hasSize(2 * c.seeds())
+                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+        var inputs = (Map<String, Map<String, Object>>) some.get("dynamicTasksInput");
+        // References name the round, so that no two rounds' branches share one.
+        assertThat(inputs).containsKey("round2_branch_0");
+        assertThat(inputs.get("round2_branch_" + c.seeds())).containsEntry("plr", 7.5e-3).containsEntry("seed", 0);
     }
 
     @Test
