@@ -14,7 +14,7 @@ public final class ReportPages {
 
     /** One row per PLR: every aggregated number, the feature results of the four points, the sharpness. */
     public static String csv(StudyReport r) {
-        StringBuilder b = new StringBuilder("plr,round,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
+        StringBuilder b = new StringBuilder("plr,regime,seeds,converged_seeds,min_epoch_loss,typical_max_test_barrier,"
                 + "pretrain_test_accuracy,pretrain_point_test_accuracy");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append(",finetune_flr_").append(f.flr()).append("_test_accuracy"));
@@ -26,9 +26,10 @@ public final class ReportPages {
         if (first.sharpness() != null) {
             b.append(",sharpness_trace,sharpness_trace_normalized,sharpness_top_eigenvalue,sharpness_trace_finetune_low");
         }
-        b.append('\n');
+        // Last, so that the columns before it keep their places for readers that count them.
+        b.append(",round\n");
         for (var row : r.perPlr()) {
-            b.append(row.plr()).append(',').append(row.round()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
+            b.append(row.plr()).append(',').append(row.regime()).append(',').append(row.seeds()).append(',')
                     .append(row.convergedSeeds()).append(',').append(num(row.minEpochLoss())).append(',')
                     .append(num(row.typicalMaxTestBarrier())).append(',').append(num(row.pretrain().testAccuracy()))
                     .append(',').append(num(row.pretrain().pointTestAccuracy()));
@@ -43,7 +44,7 @@ public final class ReportPages {
                 b.append(',').append(num(s.trace())).append(',').append(num(s.traceNormalized())).append(',')
                         .append(num(s.topEigenvalue())).append(',').append(num(s.finetuneLow().trace()));
             }
-            b.append('\n');
+            b.append(',').append(row.round()).append('\n');
         }
         return b.toString();
     }

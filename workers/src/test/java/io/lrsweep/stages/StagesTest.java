@@ -61,6 +61,46 @@ class StagesTest {
     }
 
     @Test
+    void aRoundOfRefinementAddsPlrsThatEveryStageAcceptsAndIsCachedWhenDecidedAgain() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        Map<String, Object> input = TinyStudy.input("r1", Map.of("plrs", List.of(1e-3, 0.1), "testSize", 500,
+                "singleFeatureSize", 300, "refine", Map.of("rounds", 1, "points", 1)));
+        new PlanStage(store).run(input, "wf", false);
+        runBranch(store, "r1", 1e-3);
+        runBranch(store, "r1", 0.1);
+        RefineStage refine = new RefineStage(store, compute);
+        RefineStage.Decided first = refine.run("r1", 1, false, StageProgress.NONE);
+        assertThat(first.round().plrs()).as("the tiny grid brackets a threshold: %s", first.round().reason())
+                .isNotEmpty().allSatisfy(plr -> assertThat(plr).isStrictlyBetween(first.round().lowerEdge(),
+                        first.round().upperEdge()));
+        assertThat(first.branches().branches()).extracting(StudyPlan.BranchPlan::plr)
+                .containsExactlyElementsOf(first.round().plrs());
+        assertThat(Studies.load(store, "r1").plrs()).containsAll(first.round().plrs()).startsWith(1e-3, 0.1);
+        for (double plr : first.round().plrs()) {
+            runBranch(store, "r1", plr);
+        }
+        // Decided again (a retry or restart): the same round, from its manifest, nothing trained.
+        var manifest = new StageDirectory(store, StudyLayout.refineRound("r1", 1)).manifest().orElseThrow();
+        long steps = compute.stepsTaken();
+        assertThat(refine.run("r1", 1, false, StageProgress.NONE)).isEqualTo(first);
+        assertThat(new StageDirectory(store, StudyLayout.refineRound("r1", 1)).manifest()).contains(manifest);
+        assertThat(compute.stepsTaken()).isEqualTo(steps);
+        // Past the rounds asked for: nothing added, nothing recorded.
+        assertThat(refine.run("r1", 2, false, StageProgress.NONE).round().plrs()).isEmpty();
+        assertThat(store.exists(StudyLayout.refineRound("r1", 2) + "/MANIFEST.json")).isFalse();
+        new ReportStage(store, compute).run("r1", false, StageProgress.NONE);
+        JsonNode rows = new ObjectMapper().readTree(store.get("studies/r1/report/results.json")).get("per_plr");
+        List<Double> roundOne = new ArrayList<>();
+        rows.forEach(r -> {
+            if (r.get("round").asInt() == 1) {
+                roundOne.add(r.get("plr").asDouble());
+            }
+        });
+        assertThat(roundOne).containsExactlyElementsOf(first.round().plrs());
+        assertThat(rows).hasSize(2 + roundOne.size());
+    }
+
+    @Test
     void aWholeStudyRunsThroughTheStagesAndWritesTheReport() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         StudyPlan plan = new PlanStage(store).run(tinyStudy("t1"), "wf", false);
@@ -71,7 +111,9 @@ class StagesTest {
         assertThat(report.cached()).isFalse();
         Path dir = store.pathOf("studies/t1/report/index.html").getParent();
         assertThat(dir.resolve("index.html")).content().contains("Summary").contains("figures/");
-        assertThat(dir.resolve("results.csv")).content().startsWith("plr,regime,");
+        assertThat(dir.resolve("results.csv")).content().startsWith("plr,regime,").contains(",round\n")
+                .contains(",0\n");
+        assertThat(dir.resolve("index.html")).content().contains("<th>round</th>");
         try (var figures = Files.list(dir.resolve("figures"))) {
             List<Path> pngs = figures.toList();
             assertThat(pngs).hasSizeGreaterThanOrEqualTo(8);
