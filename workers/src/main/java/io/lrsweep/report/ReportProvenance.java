@@ -1,9 +1,8 @@
 package io.lrsweep.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.lrsweep.storage.Json;
 import io.lrsweep.study.StudyConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +14,9 @@ import java.util.Map;
  * @param workflowId the study's Conductor workflow, or null when not known (a report rewritten from the store)
  */
 public record ReportProvenance(StudyConfig config, String workflowId, ReportLinks links, String codeVersion) {
-    /** One line per value: a list of PLRs wraps inside its cell instead of running down the page. */
-    private static final ObjectWriter ONE_LINE = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Not indented: a list of PLRs wraps inside its cell instead of running down the page. */
+    private static final ObjectWriter ONE_LINE = JSON.writer();
 
     /** The short table at the top of the page: links out, workflow id, code version. */
     public String header() {
@@ -33,7 +33,7 @@ public record ReportProvenance(StudyConfig config, String workflowId, ReportLink
     /** The section at the end of the page: every field of the resolved study input that is set, as JSON. */
     public String input() {
         StringBuilder b = new StringBuilder("<h2>Study input (resolved)</h2>\n<table class=\"input\">\n");
-        Map<?, ?> fields = Json.MAPPER.convertValue(config, Map.class);
+        Map<?, ?> fields = JSON.convertValue(config, Map.class);
         Map<String, String> shown = new LinkedHashMap<>();
         fields.forEach((k, v) -> {
             if (v != null) {

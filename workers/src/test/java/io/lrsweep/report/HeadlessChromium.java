@@ -2,11 +2,13 @@ package io.lrsweep.report;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,7 @@ final class HeadlessChromium {
             return Optional.of(Path.of(given)).filter(Files::isExecutable);
         }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        return Stream.of(path.split(java.io.File.pathSeparator)).filter(d -> !d.isBlank())
+        return Stream.of(path.split(File.pathSeparator)).filter(d -> !d.isBlank())
                 .flatMap(d -> NAMES.stream().map(n -> Path.of(d, n))).filter(Files::isExecutable).findFirst();
     }
 
@@ -86,7 +88,7 @@ final class HeadlessChromium {
             p.destroyForcibly();
             Files.deleteIfExists(log);
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

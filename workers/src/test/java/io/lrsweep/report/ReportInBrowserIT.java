@@ -23,6 +23,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -97,6 +98,24 @@ class ReportInBrowserIT {
         assertThat(shot.getWidth()).isEqualTo(WIDTH);
         assertThat(shot.getHeight()).isGreaterThan(1000);
         System.out.println("screenshot: " + png.toAbsolutePath());
+    }
+
+    /**
+     * Any report on disk, e.g. a demo's: {@code -Dlrsweep.report.check=DIR} and the URL prefixes it
+     * may link out to in {@code -Dlrsweep.report.external=URL,URL}. Its screenshot lands beside the others.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "lrsweep.report.check", matches = ".+")
+    void aReportGivenOnTheCommandLineReadsWellToo() throws Exception {
+        Path given = copy(Path.of(System.getProperty("lrsweep.report.check")), ARTEFACTS.resolve("given-report"));
+        List<String> external = List.of(System.getProperty("lrsweep.report.external", "").split(",")).stream()
+                .filter(u -> !u.isBlank()).toList();
+        PageProbe.Page page = PageProbe.measure(browser, given.resolve("index.html"), WIDTH);
+        System.out.printf("given report at %d px: page %d px wide, %d px tall, %d images loaded, %d links checked%n",
+                page.viewportWidth(), page.scrollWidth(), page.height(), page.images().size(), page.links().size());
+        assertThat(ReadableReport.problems(page, given, WIDTH, external)).isEmpty();
+        browser.screenshot(given.resolve("index.html"), ARTEFACTS.resolve("given-report-" + WIDTH + ".png"), WIDTH,
+                Math.min(page.height(), 16_000));
     }
 
     @Test
