@@ -56,8 +56,8 @@ public record ReportLinks(URI conductorUi, URI conductorApi, URI grafana) {
             return Optional.of(new Link("Conductor: the study's workflow", join(conductorUi, "execution/" + id)));
         }
         if (conductorApi != null) {
-            return Optional.of(new Link("Conductor REST API: the study's workflow (JSON; Conductor's server has no UI"
-                    + " of its own)", join(conductorApi, "workflow/" + id)));
+            return Optional.of(new Link("Conductor REST API: the study's workflow (JSON; " + CONDUCTOR_UI_ENV
+                    + " links the UI instead)", join(conductorApi, "workflow/" + id)));
         }
         return Optional.empty();
     }
