@@ -49,8 +49,9 @@ public final class ReportStage {
     }
 
     /**
-     * Writes the report unless an up-to-date one exists. The links and the code version are not
-     * part of the fingerprint: they do not change a number, and {@code force} rewrites the page.
+     * Writes the report unless an up-to-date one exists. The links are not part of the fingerprint
+     * (the science revision is, the project version is not): they change no number, and
+     * {@code force} rewrites the page.
      *
      * @param workflowId the study's workflow, for the link to it; null when not known
      */
