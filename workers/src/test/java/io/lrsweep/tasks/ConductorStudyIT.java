@@ -16,6 +16,7 @@ import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.storage.S3ProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,6 +181,11 @@ class ConductorStudyIT {
         assertThat(index).isEqualTo("studies/" + id + "/report/index.html");
         assertThat(store.exists(index)).isTrue();
         assertThat(store.exists("studies/" + id + "/report/results.json")).isTrue();
+        // Written by the workflow's report task: it links to that workflow on the API its workers poll.
+        try (var in = store.open(index)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("href=\"" + api.apiUrl() + "/workflow/" + id + "\"");
+        }
     }
 
     @ParameterizedTest(name = "store {0}")
