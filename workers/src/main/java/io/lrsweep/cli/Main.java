@@ -10,7 +10,7 @@ import picocli.CommandLine;
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
                 ResumeCommand.class, RegisterCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class,
-                DemoCommand.class, FuzzCommand.class,
+                DemoCommand.class, ListCommand.class, CompareCommand.class, FuzzCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
