@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 + " then per PLR (the union of both grids) the regime and the seed-mean test accuracy pre-trained,"
                 + " best fine-tuned and best averaged; blank where a study lacks that PLR.")
 final class CompareCommand implements Callable<Integer> {
-    private static final String SUMMARY = "%-16s %-36s %-36s%n";
+    private static final String SUMMARY = "%-16s %-40s %s%n";
     private static final String PER_PLR = "%-10s | %-6s %7s %7s %7s | %-6s %7s %7s %7s%n";
 
     @Mixin
@@ -61,8 +61,10 @@ final class CompareCommand implements Callable<Integer> {
         for (double plr : plrs) {
             StudySummary.PlrAccuracies x = ra.get(plr);
             StudySummary.PlrAccuracies y = rb.get(plr);
+            // No trailing blanks where B lacks the PLR.
             out.append(String.format(PER_PLR, plr(plr), x == null ? "" : x.regime(), acc(x, PRE), acc(x, FT),
-                    acc(x, SWA), y == null ? "" : y.regime(), acc(y, PRE), acc(y, FT), acc(y, SWA)));
+                    acc(x, SWA), y == null ? "" : y.regime(), acc(y, PRE), acc(y, FT), acc(y, SWA)).stripTrailing())
+                    .append(System.lineSeparator());
         }
         return out.toString();
     }
