@@ -2,6 +2,8 @@ package io.lrsweep.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +41,30 @@ public interface ArtifactStore {
 
     /** All keys under a prefix (recursively), sorted. */
     List<String> list(String prefix) throws IOException;
+
+    /**
+     * The names one level below {@code prefix} (object names, and folder names with a trailing
+     * slash), sorted: what a listing of studies needs without walking every checkpoint. This
+     * default walks them; the stores override it.
+     */
+    default List<String> children(String prefix) throws IOException {
+        String p = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        List<String> names = new ArrayList<>();
+        for (String key : list(p)) {
+            String rest = key.substring(p.length());
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? rest : rest.substring(0, slash + 1);
+            if (names.isEmpty() || !names.get(names.size() - 1).equals(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** When the object was last written, if it exists and the store keeps the time. */
+    default Optional<Instant> modified(String key) throws IOException {
+        return Optional.empty();
+    }
 
     /** Removes the object; no error if it does not exist. */
     void delete(String key) throws IOException;

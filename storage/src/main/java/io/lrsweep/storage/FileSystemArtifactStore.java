@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,9 +107,13 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         return Files.isRegularFile(p) ? Optional.of(Files.size(p)) : Optional.empty();
     }
 
+    private Path folder(String prefix) {
+        return prefix.isEmpty() ? root : pathOf(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+    }
+
     @Override
     public List<String> list(String prefix) throws IOException {
-        Path base = prefix.isEmpty() ? root : pathOf(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+        Path base = folder(prefix);
         if (!Files.isDirectory(base)) {
             return List.of();
         }
@@ -121,6 +126,24 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                     .forEach(keys::add);
         }
         return keys;
+    }
+
+    @Override
+    public List<String> children(String prefix) throws IOException {
+        Path base = folder(prefix);
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(base)) {
+            return entries.filter(e -> !root.relativize(e).toString().equals(TEMP_DIR))
+                    .map(e -> e.getFileName() + (Files.isDirectory(e) ? "/" : "")).sorted().toList();
+        }
+    }
+
+    @Override
+    public Optional<Instant> modified(String key) throws IOException {
+        Path p = pathOf(key);
+        return Files.isRegularFile(p) ? Optional.of(Files.getLastModifiedTime(p).toInstant()) : Optional.empty();
     }
 
     @Override

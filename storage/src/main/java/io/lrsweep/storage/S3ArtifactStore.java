@@ -9,6 +9,7 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -113,10 +115,15 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public Optional<Long> size(String key) throws IOException {
+        return stat(key).map(StatObjectResponse::size);
+    }
+
+    /** The object's metadata, if it exists. */
+    private Optional<StatObjectResponse> stat(String key) throws IOException {
         String object = object(key);
         try {
             return Optional.of(call("stat " + key, () -> client.statObject(StatObjectArgs.builder()
-                    .bucket(settings.bucket()).object(object).build()).size()));
+                    .bucket(settings.bucket()).object(object).build())));
         } catch (StoreFailure e) {
             if (isNoSuchKey(e)) {
                 return Optional.empty();
@@ -129,10 +136,15 @@ public final class S3ArtifactStore implements ArtifactStore {
         return e.getCause() instanceof ErrorResponseException er && "NoSuchKey".equals(er.errorResponse().code());
     }
 
+    /** The object name prefix of the folder {@code prefix} (with its slash; the store's own prefix for ""). */
+    private String folder(String prefix) {
+        String p = prefix.isEmpty() ? "" : object(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/";
+        return p.isEmpty() && !settings.prefix().isEmpty() ? settings.prefix() + "/" : p;
+    }
+
     @Override
     public List<String> list(String prefix) throws IOException {
-        String p = prefix.isEmpty() ? "" : object(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/";
-        String full = p.isEmpty() && !settings.prefix().isEmpty() ? settings.prefix() + "/" : p;
+        String full = folder(prefix);
         int strip = settings.prefix().isEmpty() ? 0 : settings.prefix().length() + 1;
         return call("list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
@@ -143,6 +155,26 @@ public final class S3ArtifactStore implements ArtifactStore {
             keys.sort(null);
             return keys;
         });
+    }
+
+    @Override
+    public List<String> children(String prefix) throws IOException {
+        String full = folder(prefix);
+        return call("list " + prefix, () -> {
+            List<String> names = new ArrayList<>();
+            // Not recursive: the server answers with the common prefixes (folders) one level down.
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .prefix(full).recursive(false).build())) {
+                names.add(r.get().objectName().substring(full.length()));
+            }
+            names.sort(null);
+            return names;
+        });
+    }
+
+    @Override
+    public Optional<Instant> modified(String key) throws IOException {
+        return stat(key).map(r -> r.lastModified().toInstant());
     }
 
     @Override

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,54 @@ class FileSystemArtifactStoreTest {
         assertThat(store.get("a/b/c.bin")).containsExactly(data);
         assertThat(store.size("a/b/c.bin")).contains((long) data.length);
         assertThat(store.exists("a/b/missing")).isFalse();
+    }
+
+    @Test
+    void childrenAreTheNamesOneLevelDownFoldersWithASlashAndAsTheWalkingDefaultSaysThem() throws IOException {
+        ArtifactStore store = new FileSystemArtifactStore(root);
+        store.put("studies/b/study.json", new byte[1]);
+        store.put("studies/a/branches/x/ckpt", new byte[1]);
+        store.put("studies/readme.txt", new byte[1]);
+        store.put("other/c", new byte[1]);
+        assertThat(store.children("studies/")).containsExactly("a/", "b/", "readme.txt");
+        assertThat(store.children("studies")).containsExactly("a/", "b/", "readme.txt");
+        assertThat(store.children("")).containsExactly("other/", "studies/");
+        assertThat(store.children("missing/")).isEmpty();
+        ArtifactStore walking = new ArtifactStore() {
+            public StoredObject put(String key, Payload data) {
+                throw new UnsupportedOperationException();
+            }
+
+            public InputStream open(String key) throws IOException {
+                return store.open(key);
+            }
+
+            public Optional<Long> size(String key) throws IOException {
+                return store.size(key);
+            }
+
+            public List<String> list(String prefix) throws IOException {
+                return store.list(prefix);
+            }
+
+            public void delete(String key) {
+            }
+
+            public String describe() {
+                return "walking";
+            }
+        };
+        assertThat(walking.children("studies/")).isEqualTo(store.children("studies/"));
+    }
+
+    @Test
+    void modifiedIsTheTimeTheObjectWasWritten() throws IOException {
+        ArtifactStore store = new FileSystemArtifactStore(root);
+        Instant before = Instant.now().minusSeconds(2);
+        store.put("a/b", new byte[1]);
+        assertThat(store.modified("a/b")).hasValueSatisfying(t -> assertThat(t).isAfter(before)
+                .isBefore(Instant.now().plusSeconds(2)));
+        assertThat(store.modified("a/missing")).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -111,6 +112,22 @@ class S3ArtifactStoreIT {
             s.transferTo(OutputStream.nullOutputStream());
         }
         return Sha256.hex(d);
+    }
+
+    @Test
+    void childrenListOneLevelBelowThePrefixAndModifiedIsTheUploadTime() throws Exception {
+        S3ArtifactStore store = store("s3://children/under/prefix");
+        Instant before = Instant.now().minusSeconds(5);
+        store.put("studies/b/study.json", new byte[1]);
+        store.put("studies/a/branches/x/ckpt", new byte[1]);
+        store.put("studies/readme.txt", new byte[1]);
+        store.put("other/c", new byte[1]);
+        assertThat(store.children("studies/")).containsExactly("a/", "b/", "readme.txt");
+        assertThat(store.children("")).containsExactly("other/", "studies/");
+        assertThat(store.children("missing/")).isEmpty();
+        assertThat(store.modified("studies/b/study.json")).hasValueSatisfying(t -> assertThat(t).isAfter(before)
+                .isBefore(Instant.now().plusSeconds(5)));
+        assertThat(store.modified("studies/none")).isEmpty();
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.lrsweep.cli;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
 import io.lrsweep.setup.ComputeContext;
+import io.lrsweep.stages.Studies;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.FileSystemArtifactStore;
+import io.lrsweep.study.PlannedStages;
 import io.lrsweep.study.SetupKind;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
@@ -96,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                     String id = api.startStudy(input, Map.of());
                     System.out.println("Study " + id + " started (preset " + preset + ", store "
                             + artifacts.describe() + "); worker log: " + log);
-                    StudyProgress p = follow(api, id, workers.counters());
+                    StudyProgress p = follow(api, id, workers.counters(), study, artifacts, studyId == null ? id : studyId);
                     meter.ended(workers.counters(), context);
                     return report(p, id, artifacts, (System.nanoTime() - started) / 60e9);
                 }
@@ -137,37 +139,33 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints progress every 2 s from this process's workers and the study's status alone; reads
-     * the whole study (every branch with its tasks) once, at the end.
+     * Shows progress every 2 s from this process's workers and the study's status alone, against the
+     * stages the study plans (the baseline runs once their plan is in the store); reads the whole
+     * study (every branch with its tasks) once, at the end.
      */
-    private static StudyProgress follow(ConductorApi api, String id, StageCounters counters) throws Exception {
-        boolean console = System.console() != null;
-        String last = "";
-        long lastPrint = 0;
+    private static StudyProgress follow(ConductorApi api, String id, StageCounters counters, StudyConfig study,
+                                        ArtifactStore artifacts, String studyId) throws Exception {
+        LiveStatus live = LiveStatus.forStandardOutput();
+        PlannedStages planned = PlannedStages.of(study);
+        boolean baselinesKnown = false;
         while (true) {
-            StudyProgress p = StudyProgress.ofWorkers(api, id, counters);
+            if (!baselinesKnown && counters.get("baselines", "completed") + counters.get("baselines", "cached") > 0) {
+                var chosen = Studies.baselinePlan(artifacts, studyId);
+                if (chosen.isPresent()) {
+                    int twoStage = chosen.get().twoStage() == null ? 0 : chosen.get().seeds();
+                    planned = planned.withBaselines(chosen.get().converge().size(), twoStage);
+                    baselinesKnown = true;
+                }
+            }
+            StudyProgress p = StudyProgress.ofWorkers(api, id, counters, planned);
             if (p.finished()) {
                 p = StudyProgress.of(api, id);
             }
-            String line = p.line();
-            long now = System.nanoTime();
-            if (console) {
-                System.out.print("\r\033[K" + line);
-                System.out.flush();
-            } else if (!line.equals(last) && now - lastPrint > 10e9 || p.finished()) {
-                System.out.println(line);
-                lastPrint = now;
-            }
-            last = line;
+            live.show(p);
             if (p.finished()) {
-                if (console) {
-                    System.out.println();
-                }
                 return p;
             }
-            // Each look reads every branch from the server: a thousand branches are looked at every 20 s,
-            // not every 2 s, so that the progress line does not compete with the study for the server.
-            Thread.sleep(Math.max(2000, 20L * p.branches()));
+            Thread.sleep(2000);
         }
     }
 }

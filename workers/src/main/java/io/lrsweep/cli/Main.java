@@ -1,6 +1,7 @@
 package io.lrsweep.cli;
 
 import java.io.IOException;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -9,14 +10,22 @@ import picocli.CommandLine;
         description = "Runs the large-learning-rate study (\"Where Do Large Learning Rates Lead Us?\") as Conductor workflows.",
         subcommands = {LocalCommand.class, WorkerCommand.class, SubmitCommand.class, StatusCommand.class,
                 ResumeCommand.class, RegisterCommand.class, ReportCommand.class, GcCommand.class, BenchCommand.class,
-                DemoCommand.class, FuzzCommand.class,
+                DemoCommand.class, ListCommand.class, CompareCommand.class, FuzzCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "let every library's warnings and notices through (DJL, libtorch, CUDA probes)")
+    boolean verbose;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        // Read before parsing: loggers and libtorch may start while the command line is parsed.
+        if (Arrays.asList(args).contains("--verbose")) {
+            Verbosity.letEverythingThrough();
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -4,6 +4,7 @@ import io.lrsweep.tasks.ConductorApi;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lrsweep resume ID}: retries a failed study without redoing finished stages. */
@@ -13,6 +14,9 @@ import picocli.CommandLine.Parameters;
 final class ResumeCommand implements Callable<Integer> {
     @Mixin
     Options.Conductor conductor = new Options.Conductor();
+
+    @Option(names = "--wait", description = "show the study's progress until it ends; exit 1 unless it completed")
+    boolean wait;
 
     @Parameters(paramLabel = "ID", description = "the study's workflow id")
     String id;
@@ -26,6 +30,10 @@ final class ResumeCommand implements Callable<Integer> {
             return 2;
         }
         System.out.println("resumed " + id + ": " + api.retry(id));
-        return 0;
+        if (!wait) {
+            return 0;
+        }
+        StudyWait.awaitLeaving(api, id, status);
+        return StudyWait.follow(api, id);
     }
 }

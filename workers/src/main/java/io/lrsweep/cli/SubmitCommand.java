@@ -26,6 +26,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--study-id", description = "study id (default: the workflow id)")
     String studyId;
 
+    @Option(names = "--wait", description = "show the study's progress until it ends; exit 1 unless it completed")
+    boolean wait;
+
     @Option(names = "--domain", description = "route tasks to this worker domain, e.g. gpu")
     String domain;
 
@@ -36,7 +39,7 @@ final class SubmitCommand implements Callable<Integer> {
         api.registerDefinitions();
         String id = api.startStudy(input, domain == null ? Map.of() : Map.of("*", domain));
         System.out.println(id);
-        return 0;
+        return wait ? StudyWait.follow(api, id) : 0;
     }
 
     /** The workflow input, validated here first so that mistakes show before anything starts. */

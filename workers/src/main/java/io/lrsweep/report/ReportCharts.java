@@ -60,8 +60,8 @@ public final class ReportCharts {
             pre.put("pre-trained point", row -> row.pretrain().pointTestAccuracy());
         }
         figures.put("pretrain-accuracy.png", new Figure(chart("Pre-training: test accuracy", "test accuracy", rows,
-                pre), "Pre-training alone peaks at a PLR below the 2A band and never reaches the best fine-tuned or"
-                + " SWA accuracy (images: mean of the last epochs and the pre-trained point itself)."));
+                pre), "The paper: pre-training alone peaks at a PLR below the 2A band and never reaches the best"
+                + " fine-tuned or SWA accuracy (images: mean of the last epochs and the pre-trained point itself)."));
 
         Map<String, ToDoubleFunction<StudyReport.PlrRow>> ft = new LinkedHashMap<>();
         for (int i = 0; i < rows.get(0).finetune().size(); i++) {
@@ -109,8 +109,8 @@ public final class ReportCharts {
         }
         if (rows.stream().allMatch(row -> row.epochLoss() != null)) {
             figures.put("training-curves.png", new Figure(curves("Pre-training: mean training loss", "epoch",
-                    "train loss", rows, StudyReport.PlrRow::epochLoss, 1, true), "Regime 1 drives the training loss"
-                    + " to zero; regime 2 settles at a non-zero level; regime 3 stays at chance level."));
+                    "train loss", rows, StudyReport.PlrRow::epochLoss, 1, true), "The paper: regime 1 drives the"
+                    + " training loss to zero; regime 2 settles at a non-zero level; regime 3 stays at chance level."));
         }
         StudyReport.PairGeometry path = rows.get(0).geometry().get(0);
         if (rows.stream().allMatch(row -> row.geometry().get(0).trainLossCurve() != null)) {

@@ -49,8 +49,11 @@ public final class ReportPages {
         return b.toString();
     }
 
-    /** The page: summary, the paper's claims answered, every figure with its caption, the per-PLR table. */
-    public static String html(StudyReport r, Map<String, String> captions) {
+    /**
+     * The page: summary, the paper's claims answered, every figure with its caption, the per-PLR
+     * table; the study's links and code version at the top, its input at the end.
+     */
+    public static String html(StudyReport r, Map<String, String> captions, ReportProvenance provenance) {
         var s = r.summary();
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>lrsweep report ")
@@ -58,12 +61,16 @@ public final class ReportPages {
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
                         + "text-align:right}th{background:#f3f3f3}img{max-width:100%;margin:1em 0 0}"
                         + "figure{margin:0 0 1.5em}figcaption{color:#444}.yes{color:#1a7f37}.no{color:#b42318}"
-                        + ".inconclusive{color:#8a6d00}</style></head><body>\n");
+                        + ".inconclusive{color:#8a6d00}.wide{overflow-x:auto}"
+                        // The input's values (URLs, lists of PLRs) wrap inside their cells at any width.
+                        + "table.input th{text-align:left;font-weight:normal}table.input td{text-align:left;"
+                        + "overflow-wrap:anywhere}</style></head><body>\n");
         b.append("<h1>Large-learning-rate study ").append(esc(r.studyId())).append("</h1>\n<p>Preset <b>")
                 .append(esc(r.preset())).append("</b>. Learning rates are effective learning rates on the sphere; "
                         + "accuracies and barriers are fractions; angles in radians. Numbers are means over seeds,"
                         + " barriers also medians and inter-quartile ranges."
                         + " Raw numbers: <a href=\"results.json\">results.json</a>, <a href=\"results.csv\">results.csv</a>.</p>\n");
+        b.append(provenance.header());
         b.append("<h2>Summary</h2>\n<table>\n");
         row(b, "last converging PLR (the paper's 1→2 line)", opt(s.lastConvergedPlr()));
         row(b, "first non-converging PLR (threshold_plr)", opt(s.thresholdPlr()));
@@ -86,7 +93,8 @@ public final class ReportPages {
         b.append("</table>\n");
         captions.forEach((f, caption) -> b.append("<figure><img src=\"figures/").append(esc(f)).append("\" alt=\"")
                 .append(esc(caption)).append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n"));
-        b.append("<h2>Per PLR</h2>\n<table>\n<tr><th>PLR</th><th>round</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
+        // One column per FLR, K and pair: wider than a page at the paper's grids, so it scrolls in its own box.
+        b.append("<h2>Per PLR</h2>\n<div class=\"wide\"><table>\n<tr><th>PLR</th><th>round</th><th>regime</th><th>seeds</th><th>converged</th><th>typical max test barrier</th><th>pre-train</th>");
         var first = r.perPlr().get(0);
         first.finetune().forEach(f -> b.append("<th>FT ").append(fmt(f.flr())).append("</th>"));
         first.average().forEach(a -> b.append("<th>SWA K=").append(a.k()).append("</th>"));
@@ -107,7 +115,7 @@ public final class ReportPages {
             featureValues(row.features()).forEach(v -> b.append("<td>").append(num(v)).append("</td>"));
             b.append("</tr>\n");
         }
-        b.append("</table>\n</body></html>\n");
+        b.append("</table></div>\n").append(provenance.input()).append("</body></html>\n");
         return b.toString();
     }
 
@@ -171,7 +179,7 @@ public final class ReportPages {
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

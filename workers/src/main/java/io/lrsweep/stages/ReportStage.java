@@ -1,7 +1,9 @@
 package io.lrsweep.stages;
 
 import io.lrsweep.report.ReportCharts;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.report.ReportPages;
+import io.lrsweep.report.ReportProvenance;
 import io.lrsweep.report.StudyAggregation;
 import io.lrsweep.report.StudyReport;
 import io.lrsweep.setup.ComputeContext;
@@ -24,14 +26,37 @@ public final class ReportStage {
     public static final String NAME = "report";
     private final ArtifactStore store;
     private final ComputeContext compute;
+    private final ReportLinks links;
 
-    /** @param compute where a lost analysis is recomputed */
+    /** A report without links out (see the other constructor). */
     public ReportStage(ArtifactStore store, ComputeContext compute) {
-        this.store = store;
-        this.compute = compute;
+        this(store, compute, ReportLinks.NONE);
     }
 
+    /**
+     * @param compute where a lost analysis is recomputed
+     * @param links   where the page links to the study's workflow and dashboards
+     */
+    public ReportStage(ArtifactStore store, ComputeContext compute, ReportLinks links) {
+        this.store = store;
+        this.compute = compute;
+        this.links = links;
+    }
+
+    /** The report of a study whose workflow is not known here. */
     public StageOutcome run(String studyId, boolean force, StageProgress progress) throws IOException {
+        return run(studyId, null, force, progress);
+    }
+
+    /**
+     * Writes the report unless an up-to-date one exists. The links are not part of the fingerprint
+     * (the science revision is, the project version is not): they change no number, and
+     * {@code force} rewrites the page.
+     *
+     * @param workflowId the study's workflow, for the link to it; null when not known
+     */
+    public StageOutcome run(String studyId, String workflowId, boolean force, StageProgress progress)
+            throws IOException {
         StudyConfig c = Studies.load(store, studyId);
         StudyAnalyses analyses = StudyAnalyses.read(store, compute, c, progress);
         Baselines.Measured baselines = Baselines.read(store, compute, c, progress);
@@ -58,7 +83,8 @@ public final class ReportStage {
         }
         dir.write("results.json", Json.bytes(report));
         dir.write("results.csv", ReportPages.csv(report).getBytes(StandardCharsets.UTF_8));
-        dir.write("index.html", ReportPages.html(report, captions).getBytes(StandardCharsets.UTF_8));
+        dir.write("index.html", ReportPages.html(report, captions,
+                new ReportProvenance(c, workflowId, links, CodeVersion.full())).getBytes(StandardCharsets.UTF_8));
         names.addAll(List.of("results.json", "results.csv", "index.html"));
         var s = report.summary();
         Map<String, Object> metrics = new LinkedHashMap<>();

@@ -2,11 +2,13 @@ package io.lrsweep.stages;
 
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Json;
+import io.lrsweep.study.BaselinePlan;
 import io.lrsweep.study.InvalidStudyException;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyResolver;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.Optional;
 
 /** Reads and writes the resolved configuration of a study ({@code study.json}). */
 public final class Studies {
@@ -35,6 +37,11 @@ public final class Studies {
                     + " (its plan stage has not run there)");
         }
         return StudyResolver.validate(Json.read(data, StudyConfig.class));
+    }
+
+    /** The runs the study's baseline plan chose, once that stage has run. */
+    public static Optional<BaselinePlan> baselinePlan(ArtifactStore store, String studyId) throws IOException {
+        return Baselines.plan(store, studyId);
     }
 
     /**

@@ -157,11 +157,13 @@ final class StageWorker implements Worker {
                 }
             }
             long cpu = THREADS.getCurrentThreadCpuTime();
-            StageOutcome outcome;
+            long began = counters.began(stage);
+            StageOutcome outcome = null;
             try {
                 outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress);
             } finally {
                 counters.addStageCpu(THREADS.getCurrentThreadCpuTime() - cpu);
+                counters.finished(stage, began, outcome != null && !outcome.cached());
             }
             result.setStatus(TaskResult.Status.COMPLETED);
             result.setOutputData(outcome.outputs());

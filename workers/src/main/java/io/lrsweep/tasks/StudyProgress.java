@@ -4,30 +4,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.run.Workflow;
+import io.lrsweep.study.PlannedStages;
+import io.lrsweep.study.ProgressEstimate;
+import io.lrsweep.study.ProgressLine;
+import io.lrsweep.study.StageClock;
+import io.lrsweep.study.StageTally;
+import io.lrsweep.study.StageTimes;
+import io.lrsweep.study.StudyResolver;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where a study stands: its status and, per stage, how many tasks are done, cached, running, failed
- * ({@code branches} is -1 where unknown).
+ * Where a study stands: its status and, per stage, how many tasks are done, cached, running,
+ * queued, failed ({@code branches} is -1 where unknown), against the executions its plan makes,
+ * with the stage times measured so far.
  */
 public record StudyProgress(String workflowId, String status, String reason, int branches,
-                            Map<String, StageCount> stages, List<String> failures, JsonNode output) {
+                            Map<String, StageCount> stages, List<String> failures, JsonNode output,
+                            PlannedStages planned, StageTimes times) {
 
-    /** Task counts of one stage across all branches. */
-    public record StageCount(int completed, int cached, int running, int failed) {
+    /**
+     * Task counts of one stage: {@code running} are in a worker's hands, {@code scheduled} in
+     * Conductor's queue. Tasks that were retried count no more: their retry stands for them.
+     */
+    public record StageCount(int completed, int cached, int running, int scheduled, int failed) {
+        static final StageCount NONE = new StageCount(0, 0, 0, 0, 0);
+
         StageCount add(String status, boolean cached) {
             return switch (status) {
-                case "COMPLETED" -> cached ? new StageCount(completed, this.cached + 1, running, failed)
-                        : new StageCount(completed + 1, this.cached, running, failed);
-                case "IN_PROGRESS", "SCHEDULED" -> new StageCount(completed, this.cached, running + 1, failed);
+                case "COMPLETED" -> cached ? new StageCount(completed, this.cached + 1, running, scheduled, failed)
+                        : new StageCount(completed + 1, this.cached, running, scheduled, failed);
+                case "IN_PROGRESS" -> new StageCount(completed, this.cached, running + 1, scheduled, failed);
+                case "SCHEDULED" -> new StageCount(completed, this.cached, running, scheduled + 1, failed);
                 case "FAILED", "FAILED_WITH_TERMINAL_ERROR", "TIMED_OUT", "CANCELED" ->
-                        new StageCount(completed, this.cached, running, failed + 1);
+                        new StageCount(completed, this.cached, running, scheduled, failed + 1);
                 default -> this;
             };
+        }
+
+        StageCount plus(StageCount o) {
+            return new StageCount(completed + o.completed, cached + o.cached, running + o.running,
+                    scheduled + o.scheduled, failed + o.failed);
         }
     }
 
@@ -37,6 +58,7 @@ public record StudyProgress(String workflowId, String status, String reason, int
         return !status.equals("RUNNING") && !status.equals("PAUSED");
     }
 
+    /** The whole study from the server: every branch with its tasks (one request per branch). */
     public static StudyProgress of(ConductorApi api, String workflowId) throws IOException {
         Workflow wf = api.workflow(workflowId);
         Map<String, StageCount> stages = new TreeMap<>();
@@ -44,67 +66,100 @@ public record StudyProgress(String workflowId, String status, String reason, int
         int branches = 0;
         List<Task> all = new ArrayList<>(wf.getTasks());
         for (Task t : wf.getTasks()) {
-            if (t.getTaskType().equals("SUB_WORKFLOW") && t.getSubWorkflowId() != null) {
+            // A retried branch was replaced by a new instance: its tasks are not the study's any more.
+            if (t.getTaskType().equals("SUB_WORKFLOW") && t.getSubWorkflowId() != null && !t.isRetried()) {
                 branches++;
                 all.addAll(api.workflow(t.getSubWorkflowId()).getTasks());
             }
         }
+        StageClock clock = new StageClock(System.currentTimeMillis());
+        PlannedStages planned = planned(wf);
         for (Task t : all) {
             String type = t.getTaskDefName();
-            if (type == null || !type.startsWith("lrsweep_")) {
+            // Stages only: a branch's SUB_WORKFLOW task is counted in branches.
+            if (type == null || TaskType.ofTaskName(type).isEmpty()) {
                 continue;
             }
             String stage = type.substring("lrsweep_".length());
             String status = t.getStatus().name();
             boolean cached = "cached".equals(t.getOutputData().get("outcome"));
-            stages.merge(stage, new StageCount(0, 0, 0, 0).add(status, cached), (a, b) -> new StageCount(
-                    a.completed() + b.completed(), a.cached() + b.cached(), a.running() + b.running(),
-                    a.failed() + b.failed()));
+            if (!t.isRetried()) {
+                stages.merge(stage, StageCount.NONE.add(status, cached), StageCount::plus);
+            }
+            clock.add(stage, t.getStartTime(), t.getEndTime(), status.equals("COMPLETED") && !cached);
             if (status.startsWith("FAILED") || status.equals("TIMED_OUT")) {
                 Object plr = t.getInputData().get("plr");
                 failures.add(stage + " " + (plr == null ? "" : plr) + " "
                         + (t.getReasonForIncompletion() == null ? "" : t.getReasonForIncompletion()));
             }
+            if (stage.equals(TaskType.BASELINES.stage()) && status.equals("COMPLETED")) {
+                planned = withBaselines(planned, t.getOutputData().get("dynamicTasks"));
+            }
         }
         return new StudyProgress(workflowId, wf.getStatus().name(),
                 wf.getReasonForIncompletion() == null ? "" : wf.getReasonForIncompletion(), branches, stages,
-                failures, OUTPUT.valueToTree(wf.getOutput()));
+                failures, OUTPUT.valueToTree(wf.getOutput()), planned, clock.times());
+    }
+
+    /** The stages the study's input plans; unknown when the input is not a valid study (its plan task then fails). */
+    private static PlannedStages planned(Workflow wf) {
+        try {
+            return PlannedStages.of(StudyResolver.resolve(wf.getInput(), wf.getWorkflowId()));
+        } catch (RuntimeException invalid) {
+            return PlannedStages.unknown();
+        }
+    }
+
+    /** The baseline runs the baseline plan forked: its task's {@code dynamicTasks}, by task name. */
+    private static PlannedStages withBaselines(PlannedStages planned, Object dynamicTasks) {
+        int converge = 0;
+        int twoStage = 0;
+        if (dynamicTasks instanceof List<?> tasks) {
+            for (Object task : tasks) {
+                Object name = task instanceof Map<?, ?> m ? m.get("name") : null;
+                converge += TaskType.CONVERGE.taskName().equals(name) ? 1 : 0;
+                twoStage += TaskType.TWO_STAGE.taskName().equals(name) ? 1 : 0;
+            }
+        }
+        return planned.withBaselines(converge, twoStage);
     }
 
     /**
      * Where a study stands as far as this process's own workers know, with only the study's status
      * from the server: what the demo shows every few seconds. Reading every branch with its tasks
      * instead ({@link #of}) was measured at a large part of the server's CPU during a study.
+     * Executions held by a worker but waiting for a compute slot count as waiting, not running.
      */
-    public static StudyProgress ofWorkers(ConductorApi api, String workflowId, StageCounters counters)
-            throws IOException {
+    public static StudyProgress ofWorkers(ConductorApi api, String workflowId, StageCounters counters,
+                                          PlannedStages planned) throws IOException {
         String status = api.status(workflowId);
         Map<String, StageCount> stages = new TreeMap<>();
         for (String stage : counters.stages()) {
             stages.put(stage, new StageCount((int) counters.get(stage, "completed"), (int) counters.get(stage, "cached"),
-                    (int) counters.running(stage), (int) counters.get(stage, "failed")));
+                    (int) counters.computing(stage), 0, (int) counters.get(stage, "failed")));
         }
-        return new StudyProgress(workflowId, status, "", -1, stages, List.of(), OUTPUT.createObjectNode());
+        return new StudyProgress(workflowId, status, "", -1, stages, List.of(), OUTPUT.createObjectNode(), planned,
+                counters.times());
     }
 
-    /** One line for a terminal: status and per-stage done/total. */
-    public String line() {
-        StringBuilder b = new StringBuilder(status);
-        if (branches >= 0) {
-            b.append(" | branches ").append(branches);
+    /** Per stage, in the workflow's order, done / running / failed / waiting against the planned total. */
+    public List<StageTally> tallies() {
+        Map<String, StageTally> out = new LinkedHashMap<>();
+        for (PlannedStages.Planned p : planned.stages()) {
+            StageCount c = stages.getOrDefault(p.stage(), StageCount.NONE);
+            out.put(p.stage(), StageTally.of(p, c.completed() + c.cached(), c.cached(), c.running(), c.failed()));
         }
-        stages.forEach((stage, c) -> {
-            b.append(" | ").append(stage).append(' ').append(c.completed() + c.cached());
-            if (c.cached() > 0) {
-                b.append(" (").append(c.cached()).append(" cached)");
-            }
-            if (c.running() > 0) {
-                b.append(" +").append(c.running()).append(" running");
-            }
-            if (c.failed() > 0) {
-                b.append(" !").append(c.failed()).append(" failed");
-            }
-        });
-        return b.toString();
+        stages.forEach((stage, c) -> out.computeIfAbsent(stage, s -> StageTally.of(
+                new PlannedStages.Planned(s, 0, false), c.completed() + c.cached(), c.cached(), c.running(), c.failed())));
+        return List.copyOf(out.values());
+    }
+
+    public ProgressEstimate estimate() {
+        return ProgressEstimate.of(tallies(), times);
+    }
+
+    /** One line: status, share done, ETA and per stage done+running+waiting=total (see {@link ProgressLine}). */
+    public String line() {
+        return status + " " + ProgressLine.of(tallies(), estimate());
     }
 }

@@ -1,6 +1,7 @@
 package io.lrsweep.tasks;
 
 import com.netflix.conductor.common.metadata.tasks.Task;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.AnalyzeStage;
 import io.lrsweep.stages.AverageStage;
@@ -39,7 +40,8 @@ final class TaskStages {
 
     private final ArtifactStore store;
 
-    TaskStages(ArtifactStore store, ComputeContext compute) {
+    /** @param links where reports link to their workflow and dashboards */
+    TaskStages(ArtifactStore store, ComputeContext compute, ReportLinks links) {
         this.store = store;
         this.plan = new PlanStage(store);
         this.pretrain = new PretrainStage(store, compute);
@@ -50,7 +52,7 @@ final class TaskStages {
         this.baselines = new BaselinePlanStage(store, compute);
         this.converge = new ConvergeStage(store, compute);
         this.twoStage = new TwoStageStage(store, compute);
-        this.report = new ReportStage(store, compute);
+        this.report = new ReportStage(store, compute, links);
     }
 
     StageOutcome run(TaskType type, Task task, TaskInput in, StageProgress progress) throws IOException {
@@ -99,7 +101,7 @@ final class TaskStages {
             case CONVERGE -> converge.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
                     progress);
             case TWO_STAGE -> twoStage.run(in.string("studyId"), in.integer("seed"), in.flag("force"), progress);
-            case REPORT -> report.run(in.string("studyId"), in.flag("force"), progress);
+            case REPORT -> report.run(in.string("studyId"), task.getWorkflowInstanceId(), in.flag("force"), progress);
         };
     }
 }

@@ -9,6 +9,7 @@ import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
 import java.time.Duration;
@@ -77,7 +78,8 @@ public final class WorkerHost implements AutoCloseable {
         this.compute = new Semaphore(parallel, true);
         metrics.computeSlots(parallel, this::stagesInFlight);
         Shared shared = new Shared(taskClient, compute, faults, counters, metrics, leases, stopping);
-        TaskStages stages = new TaskStages(store, context);
+        // Reports link to the UI and Grafana when configured, else to the workflow on the API polled here.
+        TaskStages stages = new TaskStages(store, context, ReportLinks.configured(System.getenv(), apiUrl));
         List<Worker> workers = new ArrayList<>();
         Map<String, Integer> threads = new HashMap<>();
         Map<String, String> domains = new HashMap<>();

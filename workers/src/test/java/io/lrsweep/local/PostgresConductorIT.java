@@ -241,7 +241,7 @@ class PostgresConductorIT {
             StudyProgress p = StudyProgress.of(api, id);
             // "branch" counts the running sub-workflows themselves, not work in flight.
             boolean idle = p.stages().entrySet().stream()
-                    .allMatch(e -> e.getKey().equals("branch") || e.getValue().running() == 0);
+                    .allMatch(e -> e.getKey().equals("branch") || e.getValue().running() + e.getValue().scheduled() == 0);
             if (idle && hosts.get(onPostgres).stagesInFlight() == 0) {
                 return p;
             }

@@ -171,7 +171,8 @@ class StudyAggregationTest {
         assertThat(r.summary().claims()).filteredOn(claim -> claim.claim().startsWith("the best"))
                 .allSatisfy(claim -> assertThat(claim.verdict()).isEqualTo("inconclusive"));
         assertThat(ReportPages.csv(r).lines()).hasSize(1 + PLRS.size());
-        assertThat(ReportPages.html(r, Map.of("a.png", "what the paper claims"))).contains("none detected")
+        assertThat(ReportPages.html(r, Map.of("a.png", "what the paper claims"),
+                new ReportProvenance(c, null, ReportLinks.NONE, "test"))).contains("none detected")
                 .contains("figures/a.png").contains("<figcaption>what the paper claims</figcaption>");
     }
 }

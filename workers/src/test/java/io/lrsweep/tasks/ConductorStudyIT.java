@@ -14,8 +14,12 @@ import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.ArtifactStores;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.storage.S3ProxyServer;
+import io.lrsweep.study.PlannedStages;
+import io.lrsweep.study.StageTally;
+import io.lrsweep.study.StudyResolver;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,6 +165,42 @@ class ConductorStudyIT {
         return ids;
     }
 
+    @Test
+    void theProgressCountsStayWithinThePlanWhileTheStudyRunsAndReachItWhenItEnds() throws Exception {
+        Map<String, Object> input = tinyStudy(Map.of("seeds", 2));
+        PlannedStages plan = PlannedStages.of(StudyResolver.resolve(input, "check"));
+        String id = start(input, "fs");
+        List<StudyProgress> seen = new ArrayList<>();
+        StudyProgress p = StudyProgress.of(api, id);
+        for (long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos(); !p.finished()
+                && System.nanoTime() < deadline; p = StudyProgress.of(api, id)) {
+            seen.add(p);
+            Thread.sleep(300);
+        }
+        assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
+        for (StudyProgress running : seen) {
+            for (StageTally t : running.tallies()) {
+                int planned = plan.stages().stream().filter(s -> s.stage().equals(t.stage())).findFirst()
+                        .orElseThrow().total();
+                assertThat(t.done() + t.running() + t.failed()).as(running.line()).isLessThanOrEqualTo(planned);
+                assertThat(t.waiting()).as(running.line()).isNotNegative();
+            }
+        }
+        assertThat(seen).as("a look while stages were left and some were timed had an ETA")
+                .anySatisfy(s -> assertThat(s.estimate().etaSeconds()).isPresent());
+        assertThat(seen).anySatisfy(s -> assertThat(s.estimate().fractionDone()).isBetween(0.01, 0.99));
+        // At the end every stage is done, to the baseline runs its plan chose (now exact).
+        assertThat(p.tallies()).allSatisfy(t -> {
+            assertThat(t.exact()).as(t.stage()).isTrue();
+            assertThat(t.done()).as(t.stage()).isEqualTo(t.total());
+        });
+        assertThat(p.tallies()).filteredOn(t -> t.stage().equals("finetune")).singleElement()
+                .extracting(StageTally::total).isEqualTo(2 * 2 * 2);
+        assertThat(p.estimate().fractionDone()).isEqualTo(1.0);
+        assertThat(p.estimate().etaSeconds()).hasValue(0);
+        assertThat(p.times().meanSeconds()).containsKeys("pretrain", "finetune", "average", "analyze");
+    }
+
     @ParameterizedTest(name = "store {0}")
     @ValueSource(strings = {"fs", "s3"})
     void aTinyStudyCompletesWithAReport(String kind) throws Exception {
@@ -180,6 +220,11 @@ class ConductorStudyIT {
         assertThat(index).isEqualTo("studies/" + id + "/report/index.html");
         assertThat(store.exists(index)).isTrue();
         assertThat(store.exists("studies/" + id + "/report/results.json")).isTrue();
+        // Written by the workflow's report task: it links to that workflow on the API its workers poll.
+        try (var in = store.open(index)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("href=\"" + api.apiUrl() + "/workflow/" + id + "\"");
+        }
     }
 
     @ParameterizedTest(name = "store {0}")

@@ -11,6 +11,7 @@ import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class StageWorkerMetricsTest {
         var shared = new WorkerHost.Shared(tasks, new Semaphore(1), faults, new StageCounters(), metrics,
                 new Leases(tasks), new AtomicBoolean());
         compute = ComputeContext.cpu(root.resolve("datasets"));
-        TaskStages stages = new TaskStages(new FileSystemArtifactStore(root), compute);
+        TaskStages stages = new TaskStages(new FileSystemArtifactStore(root), compute, ReportLinks.NONE);
         workers = new HashMap<>();
         for (TaskType type : TaskType.values()) {
             workers.put(type.taskName(), new StageWorker(type, stages, shared));

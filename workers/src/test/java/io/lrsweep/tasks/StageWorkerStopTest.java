@@ -11,6 +11,7 @@ import io.lrsweep.TinyStudy;
 import io.lrsweep.monitoring.Exposition;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.science.CheckpointFormat;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.stages.StudyLayout;
@@ -50,7 +51,7 @@ class StageWorkerStopTest {
         var shared = new WorkerHost.Shared(tasks, compute, new FaultSwitch(), new StageCounters(),
                 metrics, new Leases(tasks), stopping);
         context = ComputeContext.cpu(root.resolve("datasets"));
-        TaskStages stages = new TaskStages(store, context);
+        TaskStages stages = new TaskStages(store, context, ReportLinks.NONE);
         workers = new HashMap<>();
         for (TaskType type : TaskType.values()) {
             workers.put(type.taskName(), new StageWorker(type, stages, shared));

@@ -7,10 +7,12 @@ import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import io.lrsweep.study.BaselinePlan;
 import io.lrsweep.stages.RefineStage;
+import io.lrsweep.study.PlannedStages;
 import io.lrsweep.study.Presets;
 import io.lrsweep.study.Refine;
 import io.lrsweep.study.RefineRound;
 import io.lrsweep.study.StudyPlan;
+import io.lrsweep.study.StudyResolver;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,13 @@ class TaskTypeTest {
         assertThat(defined).containsExactlyInAnyOrderElementsOf(
                 Arrays.stream(TaskType.values()).map(TaskType::taskName).toList());
         assertThat(defined).allSatisfy(name -> assertThat(TaskType.ofTaskName(name)).isPresent());
+    }
+
+    @Test
+    void theProgressPlansEveryTaskTypeByItsStageName() {
+        var c = StudyResolver.resolve(Map.of("preset", "synthetic-quick"), "s");
+        assertThat(PlannedStages.of(c).stages()).extracting(PlannedStages.Planned::stage)
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(TaskType.values()).map(TaskType::stage).toList());
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.lrsweep.science.images;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
 
@@ -27,9 +30,34 @@ public final class Torch {
         }
     }
 
-    /** The engine; loading it the first time unpacks the native libraries (once per machine). */
+    /** Set (by {@code lrsweep --verbose}) to let libtorch's native warnings through. */
+    public static final String VERBOSE_PROPERTY = "lrsweep.verbose";
+
+    /**
+     * The engine; loading it the first time unpacks the native libraries (once per machine).
+     * DJL's in-place copy into a tensor (NDArray.set) makes libtorch print, once per process and
+     * to native stderr, that AutoNonVariableTypeMode is deprecated: it is made once here, with
+     * that stderr muted, unless {@value #VERBOSE_PROPERTY} is set.
+     */
     public static Engine engine() {
-        return Engine.getEngine("PyTorch");
+        return Loaded.ENGINE;
+    }
+
+    private static final class Loaded {
+        static final Engine ENGINE = load();
+
+        private static Engine load() {
+            Engine e = Engine.getEngine("PyTorch");
+            if (!Boolean.getBoolean(VERBOSE_PROPERTY)) {
+                MutedNativeStderr.run(() -> {
+                    try (NDManager m = e.newBaseManager(Device.cpu());
+                         NDArray one = m.zeros(new Shape(1))) {
+                        one.set(new float[] {1});
+                    }
+                });
+            }
+            return e;
+        }
     }
 
     /**

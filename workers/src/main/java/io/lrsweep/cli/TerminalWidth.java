@@ -1,0 +1,34 @@
+package io.lrsweep.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/** The terminal's width in columns: {@code $COLUMNS}, else what {@code stty size} says, else 120. */
+final class TerminalWidth {
+    static final int FALLBACK = 120;
+
+    private TerminalWidth() {
+    }
+
+    static int columns() {
+        try {
+            String env = System.getenv("COLUMNS");
+            if (env != null && !env.isBlank()) {
+                return Integer.parseInt(env.trim());
+            }
+            // The JVM has no call for it; shells do not export COLUMNS to children.
+            Process p = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] size = new String(p.getInputStream().readAllBytes()).trim().split("\\s+");
+            if (p.waitFor(2, TimeUnit.SECONDS) && size.length == 2) {
+                return Integer.parseInt(size[1]);
+            }
+        } catch (IOException | NumberFormatException unknown) {
+            // No terminal to ask (or no stty): the fallback.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return FALLBACK;
+    }
+}
