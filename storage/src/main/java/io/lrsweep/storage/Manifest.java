@@ -25,12 +25,16 @@ public record Manifest(int format, String stage, String fingerprint, Map<String,
     }
 
     /**
-     * What the stage produced: its fingerprint and every object's key, size and SHA-256, without the
-     * completion time. Two runs of the same deterministic stage have the same content hash, so
-     * downstream stages put this (not the manifest's bytes) into their fingerprints.
+     * What the stage produced: its fingerprint and every object's name (its key relative to the
+     * stage directory {@code prefix}), size and SHA-256, without the completion time. Two runs of the
+     * same deterministic stage have the same content hash, in any study, so downstream stages put
+     * this (not the manifest's bytes) into their fingerprints.
      */
-    public String contentHash() {
-        return Fingerprint.of(Map.of("fingerprint", fingerprint, "objects", objects));
+    public String contentHash(String prefix) {
+        String dir = prefix + "/";
+        List<StoredObject> named = objects.stream().map(o -> new StoredObject(
+                o.key().startsWith(dir) ? o.key().substring(dir.length()) : o.key(), o.size(), o.sha256())).toList();
+        return Fingerprint.of(Map.of("fingerprint", fingerprint, "objects", named));
     }
 
     /** The entry for an object of this stage by its key. */

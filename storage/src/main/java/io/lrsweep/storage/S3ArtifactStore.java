@@ -199,6 +199,12 @@ public final class S3ArtifactStore implements ArtifactStore {
             try {
                 return op.run();
             } catch (Exception e) {
+                CorruptObjectException corrupt = corruptPayload(e);
+                if (corrupt != null) {
+                    // A payload that failed its own verification (a copy from a corrupt object): not
+                    // the store's failure, and the same bytes would fail again.
+                    throw corrupt;
+                }
                 if (!transient_(e)) {
                     throw new StoreFailure(what + " in " + describe() + " failed: " + reason(e), e);
                 }
@@ -217,6 +223,16 @@ public final class S3ArtifactStore implements ArtifactStore {
                 }
             }
         }
+    }
+
+    /** The {@link CorruptObjectException} that {@code e} is or was caused by, or null. */
+    private static CorruptObjectException corruptPayload(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CorruptObjectException c) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** Connection trouble and 5xx answers may pass; refusals and missing things will not. */

@@ -199,11 +199,50 @@ public final class StageDirectory {
         Manifest manifest = new Manifest(Manifest.FORMAT, stage, fingerprint, inputs, objects, metrics,
                 codeVersion, Instant.now().toString());
         Optional<Manifest> existing = manifest();
-        if (existing.isPresent() && existing.get().contentHash().equals(manifest.contentHash())) {
-            return existing.get();
+        if (existing.isPresent() && existing.get().contentHash(prefix).equals(manifest.contentHash(prefix))) {
+            manifest = existing.get();
+        } else {
+            store.put(key(Manifest.FILE_NAME), Json.bytes(manifest));
         }
-        store.put(key(Manifest.FILE_NAME), Json.bytes(manifest));
+        index(fingerprint);
         return manifest;
+    }
+
+    /** After the manifest, so that the index never names an unfinished stage; the index is only a hint. */
+    private void index(String fingerprint) {
+        try {
+            new FingerprintIndex(store).record(fingerprint, prefix);
+        } catch (IOException | StoreKeys.InvalidKeyException e) {
+            LOG.warn("{} is committed but not indexed ({}): other studies will compute it again", prefix,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Makes this directory a copy of the stage that {@code manifest} of {@code source} describes:
+     * copies every object it lists, verified against its size and SHA-256 while it streams, then
+     * commits them under the same fingerprint (objects first, manifest last). A corrupt or missing
+     * source object throws {@link CorruptObjectException}, and no manifest is written here.
+     */
+    public Manifest commitCopy(StageDirectory source, Manifest manifest) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (StoredObject o : manifest.objects()) {
+            if (!o.key().startsWith(source.prefix + "/")) {
+                throw new CorruptObjectException(o.key(), "listed by the manifest of " + source.prefix
+                        + " but not in it");
+            }
+            String name = o.key().substring(source.prefix.length() + 1);
+            StoredObject copy = store.put(key(name), () -> source.openVerified(manifest, name));
+            // The verifying stream checks at its end; a store that stopped reading early is caught here.
+            if (copy.size() != o.size() || !copy.sha256().equals(o.sha256())) {
+                throw new CorruptObjectException(o.key(), "copied as " + copy.size() + " bytes with SHA-256 "
+                        + copy.sha256() + ", manifest says " + o.size() + " bytes, " + o.sha256());
+            }
+            written.put(copy.key(), copy);
+            names.add(name);
+        }
+        return commit(manifest.stage(), manifest.fingerprint(), manifest.inputs(), names, manifest.metrics(),
+                manifest.codeVersion());
     }
 
     /** Reads an object that {@code manifest} lists, checking size and SHA-256. */

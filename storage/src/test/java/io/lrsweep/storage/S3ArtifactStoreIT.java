@@ -156,10 +156,8 @@ class S3ArtifactStoreIT {
     void aFlippedByteInAStoredCheckpointIsDetectedOnRead() throws Exception {
         S3ArtifactStore store = store("s3://flip/p");
         StageDirectory stage = new StageDirectory(store, "st");
-        byte[] data = new byte[100_000];
-        new java.util.Random(3).nextBytes(data);
-        stage.write("w.ckpt", data);
-        Manifest m = stage.commit("x", "fp", Map.of(), List.of("w.ckpt"), Map.of(), "test");
+        byte[] data = StageDirectoryTest.randomBytes(100_000, 3);
+        Manifest m = StageDirectoryTest.committed(stage, data);
         Path file = s3.objectFile("flip", "p/st/w.ckpt");
         assertThat(file).exists();
         byte[] stored = Files.readAllBytes(file);
@@ -207,7 +205,31 @@ class S3ArtifactStoreIT {
                 in.transferTo(OutputStream.nullOutputStream());
             }
         }
-        assertThat(store.list("")).containsExactly("st/MANIFEST.json", "st/big.ckpt");
+        assertThat(store.list("")).containsExactly("index/fingerprints/fp", "st/MANIFEST.json", "st/big.ckpt");
+    }
+
+    @Test
+    void aStageIsCopiedVerifiedIntoAnotherStudyAndACorruptSourceFailsTheCopyAtOnce() throws Exception {
+        S3ArtifactStore store = store("s3://reuse/p");
+        StageDirectory a = new StageDirectory(store, "studies/a/st");
+        byte[] data = StageDirectoryTest.randomBytes(100_000, 5);
+        Manifest theirs = StageDirectoryTest.committed(a, data);
+        StageDirectory b = new StageDirectory(store, "studies/b/st");
+        Manifest mine = b.commitCopy(a, theirs);
+        assertThat(b.readVerified(mine, "w.ckpt")).isEqualTo(data);
+        assertThat(new FingerprintIndex(store).lookup("fp")).contains("studies/b/st");
+
+        Path file = s3.objectFile("reuse", "p/studies/a/st/w.ckpt");
+        byte[] stored = Files.readAllBytes(file);
+        stored[4321] ^= 0x01;
+        Files.write(file, stored);
+        StageDirectory c = new StageDirectory(store, "studies/c/st");
+        long before = store.attempts();
+        assertThatThrownBy(() -> c.commitCopy(a, theirs)).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("studies/a/st/w.ckpt");
+        assertThat(store.attempts() - before).as("one download and one upload: a corrupt source is not retried")
+                .isEqualTo(2);
+        assertThat(store.list("studies/c")).isEmpty();
     }
 
     @Test

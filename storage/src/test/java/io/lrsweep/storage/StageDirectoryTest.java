@@ -59,10 +59,8 @@ class StageDirectoryTest {
     void aFlippedByteATruncationOrAMissingObjectIsDetectedOnRead() throws IOException {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         StageDirectory dir = new StageDirectory(store, "st");
-        byte[] data = new byte[4096];
-        new java.util.Random(1).nextBytes(data);
-        dir.write("w.ckpt", data);
-        Manifest m = dir.commit("x", "fp", Map.of(), List.of("w.ckpt"), Map.of(), "test");
+        byte[] data = randomBytes(4096, 1);
+        Manifest m = committed(dir, data);
 
         byte[] flipped = data.clone();
         flipped[1234] ^= 0x10;
@@ -79,6 +77,18 @@ class StageDirectoryTest {
         assertThatThrownBy(() -> dir.readVerified(m, "other.ckpt")).hasMessageContaining("not listed");
     }
 
+    static byte[] randomBytes(int size, long seed) {
+        byte[] data = new byte[size];
+        new java.util.Random(seed).nextBytes(data);
+        return data;
+    }
+
+    /** Commits {@code data} as the one object {@code w.ckpt} of {@code dir}, fingerprint "fp". */
+    static Manifest committed(StageDirectory dir, byte[] data) throws IOException {
+        dir.write("w.ckpt", data);
+        return dir.commit("x", "fp", Map.of(), List.of("w.ckpt"), Map.of(), "test");
+    }
+
     @Test
     void aSecondCommitOfTheSameObjectsKeepsTheFirstManifestAndTheContentHashIgnoresTime() throws Exception {
         StageDirectory dir = new StageDirectory(new FileSystemArtifactStore(root), "st");
@@ -90,10 +100,10 @@ class StageDirectoryTest {
         assertThat(dir.manifest().orElseThrow().metrics()).containsEntry("run", 1);
         Manifest later = new Manifest(first.format(), first.stage(), first.fingerprint(), first.inputs(), first.objects(),
                 Map.of("run", 3), "other", "2030-01-01T00:00:00Z");
-        assertThat(later.contentHash()).isEqualTo(first.contentHash());
+        assertThat(later.contentHash("st")).isEqualTo(first.contentHash("st"));
         dir.write("a", new byte[] {8});
         Manifest changed = dir.commit("x", "fp", Map.of(), List.of("a"), Map.of("run", 4), "test");
-        assertThat(changed.contentHash()).isNotEqualTo(first.contentHash());
+        assertThat(changed.contentHash("st")).isNotEqualTo(first.contentHash("st"));
         assertThat(dir.manifest().orElseThrow().metrics()).containsEntry("run", 4);
     }
 
@@ -117,9 +127,10 @@ class StageDirectoryTest {
         assertThat(Fingerprint.of(a)).isNotEqualTo(Fingerprint.of(b));
     }
 
-    /** A filesystem store that counts the objects it opens for reading. */
+    /** A filesystem store that counts the objects it opens for reading and records the keys it stored, in order. */
     private static final class CountingStore implements ArtifactStore {
         final List<String> opened = new ArrayList<>();
+        final List<String> stored = new ArrayList<>();
         String refuse = "";
         boolean full;
         private final FileSystemArtifactStore files;
@@ -134,7 +145,9 @@ class StageDirectoryTest {
                 throw full ? new StoreFullException("the store is full while writing " + key, null)
                         : new IOException("refused " + key);
             }
-            return files.put(key, data);
+            StoredObject o = files.put(key, data);
+            stored.add(key);
+            return o;
         }
 
         @Override
@@ -218,5 +231,71 @@ class StageDirectoryTest {
         assertThatThrownBy(() -> dir.commit("x", "fp", Map.of(), List.of("a.ckpt"), Map.of(), "test"))
                 .isInstanceOf(StoreFullException.class).hasMessageContaining("full while writing st/a.ckpt");
         assertThat(dir.manifest()).isEmpty();
+    }
+
+    @Test
+    void aCommitNamesItsDirectoryInTheFingerprintIndexOnlyAfterTheManifestIsWritten() throws IOException {
+        CountingStore store = new CountingStore(root);
+        StageDirectory dir = new StageDirectory(store, "studies/a/pretrain");
+        dir.write("a.ckpt", new byte[] {1});
+        dir.commit("pretrain", "fp1", Map.of(), List.of("a.ckpt"), Map.of(), "test");
+        assertThat(store.stored).containsExactly("studies/a/pretrain/a.ckpt", "studies/a/pretrain/MANIFEST.json",
+                "index/fingerprints/fp1");
+        assertThat(new FingerprintIndex(store).lookup("fp1")).contains("studies/a/pretrain");
+        assertThat(new FingerprintIndex(store).lookup("fp2")).isEmpty();
+    }
+
+    @Test
+    void anUnreadableOrEscapingIndexEntryCountsAsNoEntry() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        FingerprintIndex index = new FingerprintIndex(store);
+        store.put("index/fingerprints/garbled", "{\"prefix\": ".getBytes());
+        store.put("index/fingerprints/escaping", "{\"prefix\": \"../outside\"}".getBytes());
+        store.put("index/fingerprints/empty", "{}".getBytes());
+        assertThat(index.lookup("garbled")).isEmpty();
+        assertThat(index.lookup("escaping")).isEmpty();
+        assertThat(index.lookup("empty")).isEmpty();
+        assertThatThrownBy(() -> index.lookup("../x")).isInstanceOf(StoreKeys.InvalidKeyException.class);
+    }
+
+    @Test
+    void aCopiedStageIsByteIdenticalListedUnderItsOwnDirectoryAndHasTheSameContentHash() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory a = new StageDirectory(store, "studies/a/report");
+        a.write("figures/f.png", new byte[] {1, 2, 3});
+        a.write("results.json", "{}".getBytes());
+        Manifest theirs = a.commit("report", "fp", Map.of("plr", 0.1), List.of("figures/f.png", "results.json"),
+                Map.of("testAccuracy", 0.5), "v1");
+        StageDirectory b = new StageDirectory(store, "studies/b/report");
+        Manifest mine = b.commitCopy(a, theirs);
+        assertThat(mine.objects()).extracting(StoredObject::key)
+                .containsExactly("studies/b/report/figures/f.png", "studies/b/report/results.json");
+        assertThat(b.manifest()).contains(mine);
+        assertThat(b.readVerified(mine, "figures/f.png")).containsExactly(1, 2, 3);
+        assertThat(store.get("studies/b/report/results.json")).isEqualTo(store.get("studies/a/report/results.json"));
+        assertThat(mine.fingerprint()).isEqualTo("fp");
+        assertThat(mine.inputs()).isEqualTo(theirs.inputs());
+        assertThat(mine.metrics()).isEqualTo(theirs.metrics());
+        assertThat(mine.contentHash(b.prefix())).as("what downstream fingerprints record, the same in both studies")
+                .isEqualTo(theirs.contentHash(a.prefix()));
+        assertThat(new FingerprintIndex(store).lookup("fp")).contains("studies/b/report");
+    }
+
+    @Test
+    void aCopyFromAFlippedOrMissingSourceObjectFailsAndCommitsNothing() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory a = new StageDirectory(store, "studies/a/st");
+        byte[] data = randomBytes(4096, 2);
+        Manifest theirs = committed(a, data);
+        data[100] ^= 0x01;
+        Files.write(store.pathOf("studies/a/st/w.ckpt"), data);
+        StageDirectory b = new StageDirectory(store, "studies/b/st");
+        assertThatThrownBy(() -> b.commitCopy(a, theirs)).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("studies/a/st/w.ckpt").hasMessageContaining("SHA-256");
+        Files.delete(store.pathOf("studies/a/st/w.ckpt"));
+        assertThatThrownBy(() -> b.commitCopy(a, theirs)).isInstanceOf(CorruptObjectException.class)
+                .hasMessageContaining("missing");
+        assertThat(store.list("studies/b")).as("no manifest, and no corrupt copy").isEmpty();
+        assertThat(new FingerprintIndex(store).lookup("fp")).contains("studies/a/st");
     }
 }

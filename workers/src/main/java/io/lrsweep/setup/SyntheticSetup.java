@@ -49,6 +49,8 @@ final class SyntheticSetup implements Setup<Weights> {
     @Override
     public void describeBranch(Map<String, Object> inputs) {
         inputs.put("model", MODEL);
+        // Every stage's test accuracy is over this test set: two studies that differ in it share no stage.
+        inputs.put("testSize", c.testSize());
     }
 
     @Override
@@ -65,7 +67,6 @@ final class SyntheticSetup implements Setup<Weights> {
 
     @Override
     public void describeAnalysis(Map<String, Object> inputs) {
-        inputs.put("testSize", c.testSize());
         inputs.put("singleFeatureSize", c.singleFeatureSize());
     }
 

@@ -40,6 +40,9 @@ record AnalysisUpstream(PointLoader.Finished pretrain, Map<Double, PointLoader.F
         inputs.put("upstreamManifests", upstream);
         inputs.put("geometry", Map.of("flrLow", c.geometryFlrLow(), "flrHigh", c.geometryFlrHigh(),
                 "k", c.geometryK(), "points", ErrorBarrier.POINTS));
+        // The results record whether pre-training converged and the sharpness estimates: both depend on these.
+        inputs.put("convergenceLoss", c.convergenceLoss());
+        inputs.put("sharpness", Map.of("probes", c.sharpnessProbes(), "iterations", c.sharpnessIterations()));
         setup.describeAnalysis(inputs);
         return new AnalysisUpstream(pretrain, finetunes, averages, inputs);
     }

@@ -14,7 +14,7 @@ final class PointLoader {
     record Finished(StageDirectory dir, Manifest manifest) {
         /** What downstream fingerprints record of this stage. */
         String contentHash() {
-            return manifest.contentHash();
+            return manifest.contentHash(dir.prefix());
         }
 
         /** The object {@code name} of the stage, verified against the manifest. */
