@@ -28,6 +28,9 @@ public final class TinyImageStudy {
         o.put("finetuneEpochs", 1);
         o.put("swaKs", List.of(1, 2));
         o.put("geometryK", 2);
+        // Two sharpness probes and power iterations: the double-backward path at a tenth of the preset's cost.
+        o.put("sharpnessProbes", 2);
+        o.put("sharpnessIterations", 2);
         o.putAll(overrides);
         Map<String, Object> in = new HashMap<>();
         in.put("preset", "fashion-mnist-si-convnet-quick");

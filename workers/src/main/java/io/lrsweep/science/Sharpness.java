@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
  * of vᵀHv, stopped when it changes by less than the tolerance, relatively), the paper's normalised
  * trace (the mean of uᵀHu over unit-norm Gaussian probes, i.e. trace / #parameters) and the largest
  * eigenvalue by power iteration. The products come from central finite differences of the gradient:
- * DJL has no double backward, and the SI MLP's gradient is written by hand.
+ * the SI MLP's gradient is written by hand, and DJL's double backward leaks (ImageHessian).
  */
 public final class Sharpness {
     /** PyHessian's relative tolerance, and its cap on probes and iterations. */

@@ -1,5 +1,6 @@
 package io.lrsweep.setup;
 
+import ai.djl.ndarray.NDManager;
 import io.lrsweep.data.DataCache;
 import io.lrsweep.data.ImageTensors;
 import io.lrsweep.science.Evaluation;
@@ -11,6 +12,7 @@ import io.lrsweep.science.images.EpochSchedule;
 import io.lrsweep.science.images.ImageCheckpointFormat;
 import io.lrsweep.science.images.ImageEvaluation;
 import io.lrsweep.science.images.ImageGeometry;
+import io.lrsweep.science.images.ImageHessian;
 import io.lrsweep.science.images.ImageTraining;
 import io.lrsweep.science.images.ImageTrainingState;
 import io.lrsweep.science.images.Network;
@@ -260,10 +262,24 @@ final class ImageSetup implements Setup<NetworkState> {
                         s.trainErrors(), s.testErrors(), s.trainLosses(), null);
             }
 
-            /** Not computed for image models yet: StudyResolver refuses sharpness probes for them. */
+            /** The sample the sharpness is measured on, drawn on first use. */
+            private NDManager sampleScope;
+            private TensorData sample;
+
+            /** Over the trained convolution kernels on a fixed sample of the training set (ImageHessian). */
             @Override
             public Sharpness.Estimate sharpness(NetworkState point, long seed) {
-                return null;
+                if (c.sharpnessProbes() == 0) {
+                    return null;
+                }
+                if (sample == null) {
+                    sampleScope = data.manager().newSubManager();
+                    sample = ImageHessian.sampleOf(data.train(), c.batchSize(), sampleScope);
+                }
+                ImageHessian hessian = ImageHessian.at(net.spec(), data.manager(), point, sample, c.batchSize());
+                double[] w = hessian.point();
+                return Sharpness.estimate(hessian.hessianTimes(w), w.length, seed, c.sharpnessProbes(),
+                        c.sharpnessIterations());
             }
 
             @Override
@@ -274,7 +290,10 @@ final class ImageSetup implements Setup<NetworkState> {
             @Override
             public void close() {
                 try (lease; exclusive; net) {
-                    // closes the network, then gives the device and the data back
+                    // closes the sample and the network, then gives the device and the data back
+                    if (sampleScope != null) {
+                        sampleScope.close();
+                    }
                 }
             }
         };

@@ -40,6 +40,10 @@ public final class Presets {
     private static final int QUICK_FINETUNE_EPOCHS = 50;
     private static final int QUICK_TRAIN = 1024;
     private static final int QUICK_TEST = 2000;
+    /** Hutchinson probes and power iterations on 2 CPU cores: a product costs two gradients and a forward pass. */
+    private static final int QUICK_SHARPNESS = 20;
+    /** PyHessian's caps. */
+    private static final int PAPER_SHARPNESS = 100;
 
     private static final Map<String, StudyConfig> PRESETS = new LinkedHashMap<>();
 
@@ -71,12 +75,13 @@ public final class Presets {
         // The practical ResNet-18: ordinary SGD (momentum 0.9, weight decay 5e-4, our choice), so
         // its rates are plain learning rates, not ELRs.
         PRESETS.put("cifar10-resnet18-practical", image("cifar10-resnet18-practical", "cifar10", "resnet18", 64,
-                PRACTICAL_PLRS, List.of(1e-4, 2e-3), 1e-4, 2e-3, PAPER_KS, 1, 200, 200, 0, 0, 20, 0.9, 5e-4));
+                PRACTICAL_PLRS, List.of(1e-4, 2e-3), 1e-4, 2e-3, PAPER_KS, 1, 200, 200, 0, 0, 20, 0.9, 5e-4,
+                PAPER_SHARPNESS));
         // Fashion-MNIST on 2 CPU cores in well under 45 minutes: a class-balanced training subset,
         // a narrow SI ConvNet and short schedules, with PLRs from regime 1 to regime 3.
         PRESETS.put("fashion-mnist-si-convnet-quick", image("fashion-mnist-si-convnet-quick", "fashion-mnist",
                 "si-convnet", QUICK_WIDTH, QUICK_PLRS, QUICK_FLRS, QUICK_FLRS.get(0), QUICK_FLRS.get(1), QUICK_KS, 1,
-                QUICK_PRETRAIN_EPOCHS, QUICK_FINETUNE_EPOCHS, QUICK_TRAIN, QUICK_TEST, 10, 0, 0));
+                QUICK_PRETRAIN_EPOCHS, QUICK_FINETUNE_EPOCHS, QUICK_TRAIN, QUICK_TEST, 10, 0, 0, QUICK_SHARPNESS));
     }
 
     private Presets() {
@@ -96,7 +101,7 @@ public final class Presets {
     private static StudyConfig paper(String name, String dataset, String model, int width, List<Double> plrs,
                                      List<Double> flrs, double flrLow, double flrHigh) {
         return image(name, dataset, model, width, plrs, flrs, flrLow, flrHigh, PAPER_KS, 1, 200, 200, 0, 0, 20,
-                0, 0);
+                0, 0, PAPER_SHARPNESS);
     }
 
     private static List<Double> concat(List<Double> a, List<Double> b) {
@@ -108,11 +113,12 @@ public final class Presets {
     private static StudyConfig image(String name, String dataset, String model, int width, List<Double> plrs,
                                      List<Double> flrs, double flrLow, double flrHigh, List<Integer> ks, int seeds,
                                      int pretrainEpochs, int finetuneEpochs, int trainSize, int testSize,
-                                     int recentEpochs, double momentum, double weightDecay) {
-        // Image sharpness is not computed yet (see README); training to convergence gets ten budgets.
+                                     int recentEpochs, double momentum, double weightDecay, int sharpnessCap) {
+        // Sharpness capped at sharpnessCap probes and iterations; training to convergence gets ten budgets.
         return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
-                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, 0, 0, 10, true, List.of(), dataset, null,
-                model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum, weightDecay, null);
+                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, sharpnessCap, sharpnessCap, 10, true,
+                List.of(), dataset, null, model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum,
+                weightDecay, null);
     }
 
     public static Optional<StudyConfig> find(String name) {

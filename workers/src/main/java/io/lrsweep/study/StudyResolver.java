@@ -296,10 +296,6 @@ public final class StudyResolver {
         if (!(c.weightDecay() >= 0) || !Double.isFinite(c.weightDecay())) {
             throw new InvalidStudyException("weightDecay", c.weightDecay() + " must be a non-negative number");
         }
-        if (c.sharpnessProbes() != 0 || c.sharpnessIterations() != 0) {
-            throw new InvalidStudyException(c.sharpnessProbes() != 0 ? "sharpnessProbes" : "sharpnessIterations",
-                    "must be 0: image studies do not compute sharpness yet (only the synthetic setup does)");
-        }
         if (c.dataSource() != null && CREDENTIALS_IN_URL.matcher(c.dataSource()).find()) {
             // Workflow input is stored and shown by Conductor: secrets come from the environment.
             throw new InvalidStudyException("dataSource", "must not carry credentials (user:password@); give them"

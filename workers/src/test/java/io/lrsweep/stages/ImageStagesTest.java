@@ -83,6 +83,8 @@ class ImageStagesTest {
             assertThat(g.angle()).isBetween(0.0, Math.PI);
         });
         assertThat(r.average()).extracting(BranchResults.Point::k).containsExactly(1, 2);
+        assertThat(r.sharpness().pretrain().trace()).isFinite().isNotZero();
+        assertThat(r.sharpness().finetuneLow().topEigenvalue()).isFinite().isNotZero();
         // Every stage is cached on a second run: no training step is taken.
         long steps = compute.stepsTaken();
         runBranch(store, "img", 1e-3);

@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import io.lrsweep.science.SeededRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +25,8 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
     private final NDManager manager;
     private final Map<String, NamedTensor> tensors = new LinkedHashMap<>();
     private final List<BatchNormLayer> batchNorms = new ArrayList<>();
+    /** When set, ReLUs and max-pools record or replay their decisions (ImageHessian); otherwise plain. */
+    private FrozenKinks kinks;
 
     /** A tensor of the network and its role. */
     public record NamedTensor(String name, TensorRole role, NDArray array) {
@@ -93,6 +97,24 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
     static NDArray conv(NDArray x, NDArray weight, int stride, int padding) {
         return Conv2d.conv2d(x, weight, null, new Shape(stride, stride), new Shape(padding, padding),
                 new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    NDArray relu(NDArray x) {
+        return kinks == null ? Activation.relu(x) : kinks.relu(x);
+    }
+
+    /** Max-pooling over k×k windows with stride k. */
+    NDArray maxPool(NDArray x, int k) {
+        if (kinks != null) {
+            return kinks.maxPool(x, k);
+        }
+        Shape window = new Shape(k, k);
+        return Pool.maxPool2d(x, window, window, new Shape(0, 0), false);
+    }
+
+    /** Forward passes from now on record into, or replay, {@code frozen}; {@code null} for plain ones. */
+    void freezeKinks(FrozenKinks frozen) {
+        this.kinks = frozen;
     }
 
     static NDArray linear(NDArray x, NDArray weight, NDArray bias) {

@@ -3,7 +3,6 @@ package io.lrsweep.science.images;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import io.lrsweep.science.SeededRandom;
 import java.util.ArrayList;
@@ -61,13 +60,13 @@ public final class PreActResNet18 extends Network {
     public NDArray forward(NDArray images, BnMode mode) {
         NDArray x = conv(images, stem, 1, 1);
         for (Block b : blocks) {
-            NDArray pre = Activation.relu(b.bn1().apply(x, mode));
+            NDArray pre = relu(b.bn1().apply(x, mode));
             NDArray shortcut = b.shortcutConv() == null ? x : conv(pre, b.shortcutConv(), b.stride(), 0);
             NDArray o = conv(pre, b.conv1(), b.stride(), 1);
-            o = conv(Activation.relu(b.bn2().apply(o, mode)), b.conv2(), 1, 1);
+            o = conv(relu(b.bn2().apply(o, mode)), b.conv2(), 1, 1);
             x = o.add(shortcut);
         }
-        x = Activation.relu(headNorm.apply(x, mode));
+        x = relu(headNorm.apply(x, mode));
         x = Pool.avgPool2d(x, new Shape(4, 4), new Shape(4, 4), new Shape(0, 0), false, true);
         return linear(x.reshape(x.getShape().get(0), -1), headWeight, headBias);
     }

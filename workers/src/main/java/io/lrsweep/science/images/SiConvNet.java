@@ -3,8 +3,6 @@ package io.lrsweep.science.images;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.pooling.Pool;
 import io.lrsweep.science.SeededRandom;
 
 /**
@@ -35,12 +33,12 @@ public final class SiConvNet extends Network {
     public NDArray forward(NDArray images, BnMode mode) {
         NDArray x = images;
         for (int i = 0; i < 4; i++) {
-            x = Activation.relu(norms[i].apply(conv(x, convs[i], 1, 1), mode));
+            x = relu(norms[i].apply(conv(x, convs[i], 1, 1), mode));
             if (i > 0) {
-                x = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+                x = maxPool(x, 2);
             }
         }
-        x = Pool.maxPool2d(x, new Shape(4, 4), new Shape(4, 4), new Shape(0, 0), false);
+        x = maxPool(x, 4);
         return linear(x.reshape(x.getShape().get(0), -1), head, null);
     }
 }
