@@ -38,6 +38,12 @@ final class BenchStudyCommand implements Callable<Integer>, StudyMeter {
 
     @Override
     public Integer call() throws Exception {
+        if (demo.store.uri == null || demo.store.uri.isBlank()) {
+            // A store with earlier studies of the same settings would lend them their stages (reuse
+            // across studies), and the bench would measure copies: a fresh store of its own.
+            demo.store.uri = Options.home().resolve("bench").resolve("store-" + System.currentTimeMillis())
+                    .toAbsolutePath().toString();
+        }
         int code = demo.run(this);
         if (figures != null) {
             System.out.print(figures);
