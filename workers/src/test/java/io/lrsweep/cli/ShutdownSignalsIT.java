@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
  * exits at once, and so does the end of the grace period, however long the drain would take.
  */
 class ShutdownSignalsIT {
+    private static final long WATCHDOG_SECONDS = 120;
+
     /** A process that installs the handling and then "drains" forever. */
     public static void main(String[] args) throws Exception {
         ShutdownSignals signals = new ShutdownSignals(Duration.ofSeconds(Long.parseLong(args[0])), System.out)
@@ -26,8 +29,13 @@ class ShutdownSignalsIT {
 
     private static Process start(long graceSeconds) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ShutdownSignalsIT.class.getName(),
-                Long.toString(graceSeconds)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ShutdownSignalsIT.class.getName(), Long.toString(graceSeconds)).redirectErrorStream(true).start();
+        // A process that never reacts (one started with SIGINT ignored, as children of a shell's
+        // background job are) would block the reads below for ever: killed after two minutes, it
+        // ends them, and the test fails saying which line never came.
+        CompletableFuture.delayedExecutor(WATCHDOG_SECONDS, TimeUnit.SECONDS).execute(p::destroyForcibly);
+        return p;
     }
 
     private static void awaitLine(BufferedReader out, String line) throws Exception {
@@ -37,7 +45,8 @@ class ShutdownSignalsIT {
                 return;
             }
         }
-        throw new AssertionError("the process ended before printing " + line);
+        throw new AssertionError("the process ended (or was killed after " + WATCHDOG_SECONDS + " s) before printing "
+                + line + "; a process that inherited SIGINT as ignored never sees the test's SIGINT");
     }
 
     private static void signal(Process p, String name) throws Exception {
