@@ -4,6 +4,7 @@ import io.lrsweep.science.images.ImageSplit;
 import io.lrsweep.storage.DatasetCache;
 import io.lrsweep.storage.Sha256;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,12 @@ public final class ImageData {
     private final Path cacheDir;
     private final Map<String, String> env;
     private final ArchiveDownload download;
-    private final Map<Key, ImageSplit> loaded = new HashMap<>();
+    /**
+     * Weakly: once the stages' tensors are on the device nothing else needs the decoded floats (290 MB
+     * for Fashion-MNIST), so the heap may return them; a later load while someone still holds the
+     * split gets the same one, and after it was collected the data set is read again (seconds).
+     */
+    private final Map<Key, WeakReference<ImageSplit>> loaded = new HashMap<>();
     private DatasetCache s3;
 
     public ImageData(Path cacheDir, Map<String, String> env) {
@@ -57,20 +63,21 @@ public final class ImageData {
 
     /**
      * The image data set {@code dataset} from {@code source} (null or blank: the default), read
-     * once per instance. Synchronized: concurrent stages wait for the one read instead of each
+     * once per instance while it is in use. Synchronized: concurrent stages wait for the one read instead of each
      * reading.
      */
     public synchronized ImageSplit load(DataSet dataset, String source) throws IOException {
         String src = source == null || source.isBlank() ? null : source.strip();
         Key key = new Key(dataset, src);
-        ImageSplit split = loaded.get(key);
+        WeakReference<ImageSplit> held = loaded.get(key);
+        ImageSplit split = held == null ? null : held.get();
         if (split == null) {
             split = switch (dataset.files()) {
                 case DataSet.IdxDirectory idx -> idx(dataset, idx, src);
                 case DataSet.CifarArchive archive -> cifar(archive, src);
                 case null -> throw new IllegalArgumentException("data set '" + dataset + "' is generated, not read");
             };
-            loaded.put(key, split);
+            loaded.put(key, new WeakReference<>(split));
         }
         return split;
     }
