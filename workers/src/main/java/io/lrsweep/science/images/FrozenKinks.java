@@ -37,16 +37,21 @@ final class FrozenKinks {
         return x.mul(decision());
     }
 
-    /** Max-pooling over k×k windows with stride k. */
-    NDArray maxPool(NDArray x, int k) {
+    /** Max-pooling over k×k windows with stride k, as the networks do it when nothing is frozen. */
+    static NDArray plainMaxPool(NDArray x, int k) {
         Shape window = new Shape(k, k);
+        return Pool.maxPool2d(x, window, window, new Shape(0, 0), false);
+    }
+
+    /** {@link #plainMaxPool}, with each window's winner recorded, or the recorded winner taken. */
+    NDArray maxPool(NDArray x, int k) {
         if (!replaying) {
-            NDArray pooled = Pool.maxPool2d(x, window, window, new Shape(0, 0), false);
+            NDArray pooled = plainMaxPool(x, k);
             NDArray winners = x.eq(pooled.repeat(2, k).repeat(3, k)).toType(x.getDataType(), false);
             decisions.add(winners.sub(1).mul(-LOSER));
             return pooled;
         }
-        return Pool.maxPool2d(x.add(decision()), window, window, new Shape(0, 0), false);
+        return plainMaxPool(x.add(decision()), k);
     }
 
     private NDArray decision() {

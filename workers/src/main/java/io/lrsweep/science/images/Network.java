@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import io.lrsweep.science.SeededRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,11 +104,7 @@ public abstract sealed class Network implements AutoCloseable permits SiConvNet,
 
     /** Max-pooling over k×k windows with stride k. */
     NDArray maxPool(NDArray x, int k) {
-        if (kinks != null) {
-            return kinks.maxPool(x, k);
-        }
-        Shape window = new Shape(k, k);
-        return Pool.maxPool2d(x, window, window, new Shape(0, 0), false);
+        return kinks == null ? FrozenKinks.plainMaxPool(x, k) : kinks.maxPool(x, k);
     }
 
     /** Forward passes from now on record into, or replay, {@code frozen}; {@code null} for plain ones. */
