@@ -38,6 +38,15 @@ public final class AverageStage {
         return run(b, Setups.of(b.config(), compute), k, force, progress);
     }
 
+    /** Averages over each of {@code ks} in turn; each is cached and committed on its own. */
+    public StageOutcome run(String studyId, double plr, int seed, List<Integer> ks, boolean force,
+                            StageProgress progress) throws IOException {
+        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        ks.forEach(b::requireK);
+        Setup<?> setup = Setups.of(b.config(), compute);
+        return StageOutcome.ofEach(NAME, ks, k -> run(b, setup, k, force, progress));
+    }
+
     private <P> StageOutcome run(Branch b, Setup<P> setup, int k, boolean force, StageProgress progress)
             throws IOException {
         String studyId = b.studyId();

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Fine-tuning: from the pre-trained point, train with the FLR; the result is the final weights. */
+/**
+ * Fine-tuning: from the pre-trained point, train with the FLR; the result is the final weights.
+ * A task may carry several FLRs of a branch (see {@code SetupKind#finetuneTasks}).
+ */
 public final class FinetuneStage {
     public static final String NAME = "finetune";
     public static final String RESULT = "final.ckpt";
@@ -34,6 +37,18 @@ public final class FinetuneStage {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireFlr(flr);
         return run(b, Setups.of(b.config(), compute), flr, force, progress);
+    }
+
+    /**
+     * Fine-tunes with each of {@code flrs} in turn, each run cached, resumed and committed on its
+     * own; the outcome is one run's, or every run's under {@code runs}.
+     */
+    public StageOutcome run(String studyId, double plr, int seed, List<Double> flrs, boolean force,
+                            StageProgress progress) throws IOException {
+        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        flrs.forEach(b::requireFlr);
+        Setup<?> setup = Setups.of(b.config(), compute);
+        return StageOutcome.ofEach(NAME, flrs, flr -> run(b, setup, flr, force, progress));
     }
 
     private <P> StageOutcome run(Branch b, Setup<P> setup, double flr, boolean force, StageProgress progress)

@@ -23,8 +23,8 @@ public record PlannedStages(List<Planned> stages) {
     }
 
     /**
-     * The stages of {@code c}: per branch one pre-training, one fine-tuning per FLR, one averaging
-     * per K and one analysis, the branches of refinement's rounds included (at most
+     * The stages of {@code c}: per branch one pre-training, one fine-tuning per group of FLRs
+     * ({@link SetupKind#finetuneTasks}), one averaging for all Ks and one analysis, the branches of refinement's rounds included (at most
      * {@code rounds × points} PLRs); plan, baseline plan and report once; one refinement step, and
      * with refinement one per round plus the one that stops; training to convergence at no more
      * than three PLRs per seed and two-stage pre-training once per seed (see {@code BaselineChoice}).
@@ -38,8 +38,8 @@ public record PlannedStages(List<Planned> stages) {
         List<Planned> s = new ArrayList<>();
         s.add(new Planned("plan", 1, true));
         s.add(new Planned("pretrain", branches, exact));
-        s.add(new Planned("finetune", branches * c.flrs().size(), exact));
-        s.add(new Planned("average", branches * c.swaKs().size(), exact));
+        s.add(new Planned("finetune", branches * c.kind().finetuneTasks(c.flrs()).size(), exact));
+        s.add(new Planned("average", branches, exact));
         s.add(new Planned("analyze", branches, exact));
         s.add(refine == null ? new Planned("refine", 1, true)
                 : new Planned("refine", Math.min(refine.rounds() + 1, Refine.MAX_ROUNDS), false));

@@ -6,13 +6,23 @@ import java.util.Optional;
 
 /** The setups a study can have: the synthetic feature-sparsity study, or image models on DJL. */
 public enum SetupKind {
-    SYNTHETIC("synthetic"),
-    IMAGE("image");
+    // A synthetic fine-tuning run takes a quarter of a second, while each task costs the server
+    // ~55 ms of CPU plus polls and updates (measured), so a branch's runs share one task; an image
+    // run takes GPU-hours, so each is a task of its own that any worker can take.
+    SYNTHETIC("synthetic", true),
+    IMAGE("image", false);
 
     private final String id;
+    private final boolean finetunesShareTask;
 
-    SetupKind(String id) {
+    SetupKind(String id, boolean finetunesShareTask) {
         this.id = id;
+        this.finetunesShareTask = finetunesShareTask;
+    }
+
+    /** The FLRs of a branch grouped by fine-tuning task: all in one group, or one group each. */
+    public List<List<Double>> finetuneTasks(List<Double> flrs) {
+        return finetunesShareTask ? List.of(List.copyOf(flrs)) : flrs.stream().map(List::of).toList();
     }
 
     /** The name studies use ({@code setup} field). */

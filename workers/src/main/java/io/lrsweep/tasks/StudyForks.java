@@ -3,6 +3,7 @@ package io.lrsweep.tasks;
 import io.lrsweep.stages.RefineStage;
 import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.study.BaselinePlan;
+import io.lrsweep.study.SetupKind;
 import io.lrsweep.study.StudyPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 /**
  * A study plan in Conductor's format: the plan task's output, whose {@code dynamicTasks} and
  * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow per branch),
- * and the branch's own fork (one fine-tuning per FLR, one averaging per K), which the branch's
+ * and the branch's own fork (fine-tuning tasks and one averaging task), which the branch's
  * pretrain task outputs. Carried in the branch's input instead, it made the study workflow
  * 1.4 MB of JSON for 120 branches, which the server reads and parses whenever it decides the
  * study or evaluates its join.
@@ -105,21 +106,24 @@ final class StudyForks {
         return out;
     }
 
-    /** The branch's fork ({@code stageTasks}, {@code stageInputs}): the pretrain task adds it to its output. */
-    static Map<String, Object> branchFork(String studyId, StudyPlan.BranchPlan b, boolean force) {
+    /**
+     * The branch's fork ({@code stageTasks}, {@code stageInputs}): the pretrain task adds it to its
+     * output. Fine-tuning runs are grouped by {@link SetupKind#finetuneTasks}; one task averages
+     * over every K.
+     */
+    static Map<String, Object> branchFork(String studyId, StudyPlan.BranchPlan b, SetupKind kind, boolean force) {
         List<Map<String, Object>> tasks = new ArrayList<>();
         Map<String, Object> inputs = new LinkedHashMap<>();
-        for (int j = 0; j < b.flrs().size(); j++) {
+        List<List<Double>> groups = kind.finetuneTasks(b.flrs());
+        for (int j = 0; j < groups.size(); j++) {
             String ref = "finetune_" + j;
             tasks.add(Map.of("name", TaskType.FINETUNE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
-            inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "flr", b.flrs().get(j),
+            inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "flrs", groups.get(j),
                     "force", force));
         }
-        for (int k : b.swaKs()) {
-            String ref = "average_k" + k;
-            tasks.add(Map.of("name", TaskType.AVERAGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
-            inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "k", k, "force", force));
-        }
+        String ref = "average";
+        tasks.add(Map.of("name", TaskType.AVERAGE.taskName(), "taskReferenceName", ref, "type", "SIMPLE"));
+        inputs.put(ref, Map.of("studyId", studyId, "plr", b.plr(), "seed", b.seed(), "ks", b.swaKs(), "force", force));
         return Map.of("stageTasks", tasks, "stageInputs", inputs);
     }
 }

@@ -76,12 +76,12 @@ final class TaskStages {
                 StudyConfig c = b.config();
                 Map<String, Object> outputs = new LinkedHashMap<>(done.outputs());
                 outputs.putAll(StudyForks.branchFork(studyId, new StudyPlan.BranchPlan(b.plr(), b.seed(), c.flrs(),
-                        c.swaKs()), in.flag("force")));
+                        c.swaKs()), c.kind(), in.flag("force")));
                 yield new StageOutcome(done.stage(), done.cached(), outputs);
             }
             case FINETUNE -> finetune.run(in.string("studyId"), in.number("plr"), in.integer("seed"),
-                    in.number("flr"), in.flag("force"), progress);
-            case AVERAGE -> average.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.integer("k"),
+                    in.numbers("flrs"), in.flag("force"), progress);
+            case AVERAGE -> average.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.integers("ks"),
                     in.flag("force"), progress);
             case ANALYZE -> analyze.run(in.string("studyId"), in.number("plr"), in.integer("seed"), in.flag("force"),
                     progress);

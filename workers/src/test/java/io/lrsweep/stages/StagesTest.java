@@ -361,6 +361,58 @@ class StagesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aTaskOfSeveralFineTuningRunsCommitsEachAsItEndsAndAStopLosesNoStep() throws Exception {
+        Map<String, Object> study = tinyStudy("t9");
+        List<Double> flrs = List.of(3.16e-5, 1e-3, 7.5e-3);
+        ((Map<String, Object>) study.get("overrides")).put("flrs", flrs);
+        FileSystemArtifactStore alone = new FileSystemArtifactStore(root.resolve("alone"));
+        new PlanStage(alone).run(study, "wf", false);
+        new PretrainStage(alone, compute).run("t9", 1e-3, 0, false, StageProgress.NONE);
+        for (double flr : flrs) {
+            new FinetuneStage(alone, compute).run("t9", 1e-3, 0, flr, false, StageProgress.NONE);
+        }
+
+        FileSystemArtifactStore together = new FileSystemArtifactStore(root.resolve("together"));
+        new PlanStage(together).run(study, "wf", false);
+        new PretrainStage(together, compute).run("t9", 1e-3, 0, false, StageProgress.NONE);
+        long before = compute.stepsTaken();
+        // The worker is shut down 123 steps into the task's second run (of 300 each).
+        StageProgress shutDown = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                return run.flr() == 1e-3 ? new io.lrsweep.science.StopAfter(123) : TrainingListener.NONE;
+            }
+        };
+        assertThatThrownBy(() -> new FinetuneStage(together, compute).run("t9", 1e-3, 0, flrs, false, shutDown))
+                .isInstanceOf(StageStopped.class);
+        assertThat(together.exists(StudyLayout.finetune("t9", 1e-3, 0, 3.16e-5) + "/MANIFEST.json"))
+                .as("the first run, committed as it ended").isTrue();
+        String resume = StudyLayout.finetune("t9", 1e-3, 0, 1e-3) + "/resume.ckpt";
+        assertThat(io.lrsweep.science.CheckpointFormat.decode(together.get(resume)).state().iteration()).isEqualTo(123);
+        StageOutcome done = new FinetuneStage(together, compute).run("t9", 1e-3, 0, flrs, false,
+                StageProgress.NONE);
+        assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(3 * 300);
+        assertThat((List<Map<String, Object>>) done.outputs().get("runs")).extracting(run -> run.get("outcome"))
+                .containsExactly("cached", "completed", "completed");
+        assertThat(done.cached()).isFalse();
+        int compared = 0;
+        for (String key : alone.list("studies/t9/branches/plr=0.001/seed=0")) {
+            if (key.contains("/finetune/") && !key.endsWith("MANIFEST.json")) {
+                assertThat(together.get(key)).as(key).containsExactly(alone.get(key));
+                compared++;
+            }
+        }
+        assertThat(compared).as("final point and curve of each run").isEqualTo(2 * 3);
+        assertThat(new FinetuneStage(together, compute).run("t9", 1e-3, 0, flrs, false, StageProgress.NONE).cached())
+                .isTrue();
+    }
+
+    @Test
     void twoWorkersRunningTheSameStageAtOnceLeaveOneConsistentResult() throws Exception {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         new PlanStage(store).run(tinyStudy("t6"), "wf", false);

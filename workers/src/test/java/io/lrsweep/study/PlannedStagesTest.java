@@ -19,14 +19,21 @@ class PlannedStagesTest {
     }
 
     @Test
-    void everyBranchPlansOnePretrainOneFinetunePerFlrOneAveragePerKAndOneAnalysis() {
+    void everySyntheticBranchPlansOnePretrainOneFinetuneOneAverageAndOneAnalysis() {
         StudyConfig c = study(Map.of("plrs", List.of(1e-3, 1e-2, 0.1), "seeds", 2, "flrs", List.of(3.16e-5, 7.5e-3),
                 "swaKs", List.of(2, 5, 10), "convergenceBudget", 0, "twoStage", false));
         PlannedStages p = PlannedStages.of(c);
-        assertThat(totals(p)).containsExactly(Map.entry("plan", 1), Map.entry("pretrain", 6), Map.entry("finetune", 12),
-                Map.entry("average", 18), Map.entry("analyze", 6), Map.entry("refine", 1), Map.entry("baselines", 1),
+        assertThat(totals(p)).containsExactly(Map.entry("plan", 1), Map.entry("pretrain", 6), Map.entry("finetune", 6),
+                Map.entry("average", 6), Map.entry("analyze", 6), Map.entry("refine", 1), Map.entry("baselines", 1),
                 Map.entry("converge", 0), Map.entry("two_stage", 0), Map.entry("report", 1));
         assertThat(p.stages()).allMatch(PlannedStages.Planned::exact);
+    }
+
+    @Test
+    void anImageBranchPlansOneFinetunePerFlr() {
+        StudyConfig c = StudyResolver.resolve(Map.of("preset", "fashion-mnist-si-convnet-quick"), "s");
+        assertThat(totals(PlannedStages.of(c))).containsEntry("finetune", c.plrs().size() * c.flrs().size())
+                .containsEntry("average", c.plrs().size());
     }
 
     @Test

@@ -144,7 +144,7 @@ class ConductorStudyIT {
         return value == null ? "" : String.valueOf(value);
     }
 
-    /** Task ids of every stage task in the study and its branches, by "stage plr flr/k". */
+    /** Task ids of every stage task in the study and its branches, by "stage plr flrs/ks". */
     private Map<String, String> stageTaskIds(String id) throws IOException {
         Map<String, String> ids = new HashMap<>();
         Workflow wf = api.workflow(id);
@@ -157,8 +157,8 @@ class ConductorStudyIT {
         for (Task t : tasks) {
             if (t.getStatus() == Task.Status.COMPLETED && t.getTaskDefName().startsWith("lrsweep_")) {
                 Map<String, Object> in = t.getInputData();
-                ids.put(t.getTaskDefName() + " " + text(in.get("plr")) + " " + text(in.get("flr"))
-                        + text(in.get("k")), t.getTaskId());
+                ids.put(t.getTaskDefName() + " " + text(in.get("plr")) + " " + text(in.get("flrs"))
+                        + text(in.get("ks")), t.getTaskId());
                 outcomes.put(t.getTaskId(), text(t.getOutputData().get("outcome")));
             }
         }
@@ -194,8 +194,9 @@ class ConductorStudyIT {
             assertThat(t.exact()).as(t.stage()).isTrue();
             assertThat(t.done()).as(t.stage()).isEqualTo(t.total());
         });
+        // 2 PLRs × 2 seeds, each branch's FLRs in one task (synthetic).
         assertThat(p.tallies()).filteredOn(t -> t.stage().equals("finetune")).singleElement()
-                .extracting(StageTally::total).isEqualTo(2 * 2 * 2);
+                .extracting(StageTally::total).isEqualTo(2 * 2);
         assertThat(p.estimate().fractionDone()).isEqualTo(1.0);
         assertThat(p.estimate().etaSeconds()).hasValue(0);
         assertThat(p.times().meanSeconds()).containsKeys("pretrain", "finetune", "average", "analyze");
@@ -211,8 +212,9 @@ class ConductorStudyIT {
         assertThat(p.branches()).isEqualTo(2);
         // Done or found cached: another study of this class with the same settings may have computed them.
         assertThat(done(p, "pretrain")).isEqualTo(2);
-        assertThat(done(p, "finetune")).isEqualTo(4);
-        assertThat(done(p, "average")).isEqualTo(4);
+        // One fine-tuning task (both FLRs) and one averaging task (both Ks) per branch.
+        assertThat(done(p, "finetune")).isEqualTo(2);
+        assertThat(done(p, "average")).isEqualTo(2);
         assertThat(done(p, "analyze")).isEqualTo(2);
         // The baselines ran after the sweep: one plan, and runs trained to convergence near the threshold.
         assertThat(p.stages().get("baselines").completed()).isEqualTo(1);
@@ -246,7 +248,7 @@ class ConductorStudyIT {
         StudyProgress p = await(second);
         assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
         assertThat(contexts.get("fs").stepsTaken()).as("SGD steps of the second study").isEqualTo(steps);
-        for (var e : Map.of("pretrain", 2, "finetune", 4, "average", 4, "analyze", 2).entrySet()) {
+        for (var e : Map.of("pretrain", 2, "finetune", 2, "average", 2, "analyze", 2).entrySet()) {
             assertThat(p.stages().get(e.getKey()).cached()).as(e.getKey()).isEqualTo(e.getValue());
             assertThat(p.stages().get(e.getKey()).completed()).as(e.getKey()).isZero();
         }
@@ -297,21 +299,26 @@ class ConductorStudyIT {
         // (still queued) run on resume for the first time. Everything that had finished must not.
         int unfinishedPretrains = 0;
         int unfinishedFinetunes = 0;
+        int finetuneTasksLeft = 0;
         for (double plr : List.of(2e-3, 5e-2)) {
             if (!finished(store, StudyLayout.pretrain(id, plr, 0))) {
                 unfinishedPretrains++;
             }
+            int left = 0;
             for (double flr : List.of(3.16e-5, 7.5e-3)) {
                 if (!finished(store, StudyLayout.finetune(id, plr, 0, flr))) {
-                    unfinishedFinetunes++;
+                    left++;
                 }
             }
+            unfinishedFinetunes += left;
+            // The branch's one fine-tuning task computes on resume if any of its runs is unfinished.
+            finetuneTasksLeft += left > 0 ? 1 : 0;
         }
         assertThat(unfinishedPretrains + unfinishedFinetunes).as("the failed branch had finished its training")
                 .isLessThanOrEqualTo(4);
         long trainingSteps = contexts.get(kind).stepsTaken();
         long pretrainRuns = host.counters().get("pretrain", "completed");
-        long finetuneRuns = host.counters().get("finetune", "completed");
+        long finetuneTasks = host.counters().get("finetune", "completed");
 
         String how = api.retry(id);
         awaitRestarted(id);
@@ -321,7 +328,7 @@ class ConductorStudyIT {
                 .as("SGD steps on resume: only the stages that had not finished")
                 .isEqualTo(600L * unfinishedPretrains + 200L * unfinishedFinetunes);
         assertThat(host.counters().get("pretrain", "completed") - pretrainRuns).isEqualTo(unfinishedPretrains);
-        assertThat(host.counters().get("finetune", "completed") - finetuneRuns).isEqualTo(unfinishedFinetunes);
+        assertThat(host.counters().get("finetune", "completed") - finetuneTasks).isEqualTo(finetuneTasksLeft);
         // Either the branch was resumed in place (same task ids) or re-run with every stage cached.
         Map<String, String> after = stageTaskIds(id);
         before.forEach((stage, taskId) -> {
@@ -343,8 +350,9 @@ class ConductorStudyIT {
         StudyProgress p = await(id);
         assertThat(p.status()).as(p.reason()).isEqualTo("COMPLETED");
         assertThat(p.branches()).isEqualTo(2);
+        // An image branch fine-tunes with each FLR in a task of its own; one task averages both Ks.
         assertThat(p.stages().get("finetune").completed()).isEqualTo(4);
-        assertThat(p.stages().get("average").completed()).isEqualTo(4);
+        assertThat(p.stages().get("average").completed()).isEqualTo(2);
         // The pre-trained point and the SWA window (epochs 2 and 3) are kept as epoch checkpoints.
         String pretrain = StudyLayout.pretrain(id, 1e-3, 0);
         assertThat(store.exists(pretrain + "/epoch-0002.ckpt")).isTrue();

@@ -105,7 +105,7 @@ class StageWorkerMetricsTest {
     @Test
     void aPlanWithoutStudyIdIsLabelledWithItsStudyWorkflowAndOtherStagesWithoutOneAsUnknown() {
         execute("lrsweep_plan", Map.of("preset", "no-such-preset"), 0);
-        execute("lrsweep_average", Map.of("plr", 1e-3, "seed", 0, "k", 2), 0);
+        execute("lrsweep_average", Map.of("plr", 1e-3, "seed", 0, "ks", List.of(2)), 0);
         assertThat(runs("0b7c9a52-7f0e-4c44-9d35-2f7f4c1f8e11", "plan", "failed")).isEqualTo(1.0);
         assertThat(runs("unknown", "average", "failed")).isEqualTo(1.0);
     }

@@ -99,7 +99,7 @@ class TaskTypeTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void thePlanForksOneBranchPerPlrAndSeedWithOneTaskPerFlrAndK() {
+    void thePlanForksOneBranchPerPlrAndSeedAndASyntheticBranchOneFinetuneTaskAndOneAverageTask() {
         var c = Presets.find("synthetic-quick").orElseThrow().withStudyId("s");
         Map<String, Object> out = StudyForks.planOutput(StudyPlan.of(c, false));
         var branches = (List<Map<String, Object>>) out.get("dynamicTasks");
@@ -108,10 +108,25 @@ class TaskTypeTest {
         var inputs = (Map<String, Map<String, Object>>) out.get("dynamicTasksInput");
         var first = inputs.get("branch_0");
         assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0).doesNotContainKey("stageTasks");
-        var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), false);
+        var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), c.kind(), false);
         var stageTasks = (List<Map<String, Object>>) fork.get("stageTasks");
-        assertThat(stageTasks).extracting(t -> t.get("name")).containsOnly(TaskType.FINETUNE.taskName(),
+        assertThat(stageTasks).extracting(t -> t.get("name")).containsExactly(TaskType.FINETUNE.taskName(),
                 TaskType.AVERAGE.taskName());
-        assertThat(stageTasks).hasSize(c.flrs().size() + c.swaKs().size());
+        var stageInputs = (Map<String, Map<String, Object>>) fork.get("stageInputs");
+        assertThat(stageInputs.get("finetune_0")).containsEntry("flrs", c.flrs());
+        assertThat(stageInputs.get("average")).containsEntry("ks", c.swaKs());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anImageBranchForksOneFinetuneTaskPerFlrAndOneAverageTask() {
+        var c = Presets.find("fashion-mnist-si-convnet-quick").orElseThrow().withStudyId("s");
+        var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), c.kind(), false);
+        var stageInputs = (Map<String, Map<String, Object>>) fork.get("stageInputs");
+        assertThat(stageInputs).hasSize(c.flrs().size() + 1);
+        for (int j = 0; j < c.flrs().size(); j++) {
+            assertThat(stageInputs.get("finetune_" + j)).containsEntry("flrs", List.of(c.flrs().get(j)));
+        }
+        assertThat(stageInputs.get("average")).containsEntry("ks", c.swaKs());
     }
 }
