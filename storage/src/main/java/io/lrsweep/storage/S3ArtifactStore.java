@@ -13,6 +13,7 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
+import io.minio.http.HttpUtils;
 import io.minio.messages.Item;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -25,7 +26,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,13 @@ public final class S3ArtifactStore implements ArtifactStore {
     private static final Set<String> PERMANENT_CODES = Set.of("AccessDenied", "InvalidAccessKeyId",
             "SignatureDoesNotMatch", "NoSuchBucket", "InvalidBucketName", "AllAccessDisabled",
             "AuthorizationHeaderMalformed", "InvalidArgument", "MethodNotAllowed");
+    /**
+     * One connection pool for every S3 store of the process (a worker's store, data set downloads):
+     * connections are kept open between requests instead of one TCP handshake each. The SDK sends
+     * each request through OkHttp's dispatcher, which by default lets only 5 run per host at once;
+     * a stage's overlapping uploads and reads need more.
+     */
+    private static final OkHttpClient HTTP = http();
     private final S3Settings settings;
     private final MinioClient client;
     private final AtomicLong attempts = new AtomicLong();
@@ -49,12 +61,20 @@ public final class S3ArtifactStore implements ArtifactStore {
     public S3ArtifactStore(S3Settings settings) {
         this.settings = settings;
         MinioClient c = MinioClient.builder().endpoint(settings.endpoint()).region(settings.region())
-                .credentials(settings.accessKey(), settings.secretKey().reveal()).build();
+                .credentials(settings.accessKey(), settings.secretKey().reveal()).httpClient(HTTP).build();
         if (settings.pathStyle()) {
             c.disableVirtualStyleEndpoint();
         }
-        c.setTimeout(10_000, 60_000, 60_000);
         this.client = c;
+    }
+
+    private static OkHttpClient http() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(64);
+        dispatcher.setMaxRequestsPerHost(32);
+        // The SDK's own client (HTTP/1.1, certificates from SSL_CERT_FILE), with our timeouts in ms.
+        return HttpUtils.newDefaultHttpClient(10_000, 60_000, 60_000).newBuilder().dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
     }
 
     /** Checks the bucket and the credentials, creating the bucket if the settings allow; fails with the reason. */

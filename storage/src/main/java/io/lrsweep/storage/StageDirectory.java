@@ -3,7 +3,6 @@ package io.lrsweep.storage;
 import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
@@ -13,15 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The objects of one stage under one key prefix, with the commit protocol: objects first,
@@ -34,12 +28,7 @@ public final class StageDirectory {
     private final String prefix;
     /** What this directory wrote, as the store reported it: commit need not read it back to hash it. */
     private final Map<String, StoredObject> written = new ConcurrentHashMap<>();
-    /** Background writes, one after another in the order asked; at most {@link #MAX_PENDING} waiting. */
-    private final Semaphore pending = new Semaphore(MAX_PENDING);
-    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
-    private final AtomicReference<IOException> failedWrite = new AtomicReference<>();
-    private static final int MAX_PENDING = 4;
-    private static final ExecutorService BACKGROUND = Executors.newVirtualThreadPerTaskExecutor();
+    private final BackgroundWrites background;
 
     /** Told when a background write has stored its object, with the time it took. */
     public interface WriteListener {
@@ -49,6 +38,7 @@ public final class StageDirectory {
     public StageDirectory(ArtifactStore store, String prefix) {
         this.store = store;
         this.prefix = StoreKeys.requireValidKey(prefix);
+        this.background = new BackgroundWrites(this::write, prefix);
     }
 
     public String prefix() {
@@ -70,48 +60,26 @@ public final class StageDirectory {
     }
 
     /**
-     * Writes while the caller goes on (a stage keeps training while its checkpoints upload): the
-     * writes of this directory run one after another in the order asked, at most four wait (this
-     * call blocks while they do), and {@link #commit} and {@link #delete} wait for all of them. A
-     * failed write makes the next call of either (or of this) throw.
+     * Writes while the caller goes on (a stage keeps training while its checkpoints upload): up to
+     * {@value BackgroundWrites#MAX_PENDING} writes are held, several upload at once, those of one
+     * name in the order asked, and a write still waiting when a newer one of its name comes is
+     * dropped (see {@link BackgroundWrites}); this call blocks while the limit is reached.
+     * {@link #commit} and {@link #delete} wait for all of them; a failed write makes the next call
+     * of either (or of this) throw.
      */
-    public synchronized void writeInBackground(String name, byte[] data, WriteListener listener) throws IOException {
-        throwFailedWrite();
-        try {
-            pending.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to write " + key(name));
-        }
-        lastWrite = lastWrite.thenRunAsync(() -> {
-            try {
-                long started = System.nanoTime();
-                StoredObject stored = write(name, data);
-                listener.stored(stored, System.nanoTime() - started);
-            } catch (IOException | RuntimeException e) {
-                failedWrite.compareAndSet(null, e instanceof IOException io ? io
-                        : new IOException("writing " + prefix + "/" + name + " failed: " + e, e));
-            } finally {
-                pending.release();
-            }
-        }, BACKGROUND);
+    public void writeInBackground(String name, byte[] data, WriteListener listener) throws IOException {
+        key(name);
+        background.submit(name, data, listener);
+    }
+
+    /** {@link #writeInBackground(String, byte[], WriteListener)} for an object nobody needs to hear about. */
+    public void writeInBackground(String name, byte[] data) throws IOException {
+        writeInBackground(name, data, (stored, nanos) -> { });
     }
 
     /** Waits until every background write has finished; throws the first that failed. */
     public void awaitWrites() throws IOException {
-        CompletableFuture<Void> last;
-        synchronized (this) {
-            last = lastWrite;
-        }
-        try {
-            last.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the writes of " + prefix);
-        } catch (ExecutionException e) {
-            throw new IOException("a background write of " + prefix + " failed", e.getCause());
-        }
-        throwFailedWrite();
+        background.await();
     }
 
     /**
@@ -123,17 +91,6 @@ public final class StageDirectory {
             awaitWrites();
         } catch (IOException e) {
             // The stage is failing already; its own error is the one to report.
-        }
-    }
-
-    private void throwFailedWrite() throws IOException {
-        IOException e = failedWrite.get();
-        if (e instanceof StoreFullException full) {
-            // Its own type, so that the task fails at once with the store and the space named.
-            throw new StoreFullException(full.getMessage(), full);
-        }
-        if (e != null) {
-            throw new IOException("a background write of " + prefix + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -180,6 +137,8 @@ public final class StageDirectory {
      */
     public Manifest commit(String stage, String fingerprint, Map<String, Object> inputs, List<String> names,
                            Map<String, Object> metrics, String codeVersion) throws IOException {
+        // Asked while the last uploads finish: one round trip less on the way to the manifest.
+        Future<Optional<Manifest>> existing = StoreCalls.start(this::manifest);
         awaitWrites();
         List<StoredObject> objects = new ArrayList<>();
         for (String name : names) {
@@ -198,9 +157,9 @@ public final class StageDirectory {
         }
         Manifest manifest = new Manifest(Manifest.FORMAT, stage, fingerprint, inputs, objects, metrics,
                 codeVersion, Instant.now().toString());
-        Optional<Manifest> existing = manifest();
-        if (existing.isPresent() && existing.get().contentHash(prefix).equals(manifest.contentHash(prefix))) {
-            manifest = existing.get();
+        Optional<Manifest> before = StoreCalls.join(existing);
+        if (before.isPresent() && before.get().contentHash(prefix).equals(manifest.contentHash(prefix))) {
+            manifest = before.get();
         } else {
             store.put(key(Manifest.FILE_NAME), Json.bytes(manifest));
         }
@@ -243,6 +202,24 @@ public final class StageDirectory {
         }
         return commit(manifest.stage(), manifest.fingerprint(), manifest.inputs(), names, manifest.metrics(),
                 manifest.codeVersion());
+    }
+
+    /**
+     * The manifests of several directories, read at once (one request each, all in flight
+     * together): what a stage with many upstream stages waits for is one round trip, not one each.
+     */
+    public static List<Optional<Manifest>> manifests(List<StageDirectory> dirs) throws IOException {
+        List<Future<Optional<Manifest>>> started = dirs.stream().map(d -> StoreCalls.start(d::manifest)).toList();
+        List<Optional<Manifest>> out = new ArrayList<>();
+        for (Future<Optional<Manifest>> f : started) {
+            out.add(StoreCalls.join(f));
+        }
+        return out;
+    }
+
+    /** The objects {@code names} of this finished stage, fetched ahead in that order (see {@link ReadAhead}). */
+    public ReadAhead readAhead(Manifest manifest, List<String> names, long budgetBytes) {
+        return ReadAhead.of(names.stream().map(n -> new ReadAhead.Item(this, manifest, n)).toList(), budgetBytes);
     }
 
     /** Reads an object that {@code manifest} lists, checking size and SHA-256. */

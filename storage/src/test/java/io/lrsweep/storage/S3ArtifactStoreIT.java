@@ -233,6 +233,94 @@ class S3ArtifactStoreIT {
     }
 
     @Test
+    void uploadsOverlapWithTheStageOnARealServerAndTheManifestComesAfterEveryObject() throws Exception {
+        S3ArtifactStore s3store = store("s3://overlap/p");
+        GatedStore store = new GatedStore(s3store);
+        StageDirectory dir = new StageDirectory(store, "st");
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < BackgroundWrites.MAX_PENDING; i++) {
+            dir.writeInBackground("w-" + i + ".ckpt", StageDirectoryTest.randomBytes(50_000, i));
+            names.add("w-" + i + ".ckpt");
+        }
+        // The caller went on; every upload has started and is held before the server sees it.
+        for (int i = 0; i < BackgroundWrites.MAX_PENDING; i++) {
+            store.nextStarted();
+        }
+        assertThat(s3store.list("st")).isEmpty();
+        store.open();
+        Manifest m = dir.commit("x", "fp-overlap", Map.of(), names, Map.of(), "test");
+        assertThat(store.maxInFlight()).isEqualTo(BackgroundWrites.MAX_PENDING);
+        assertThat(store.stored.subList(0, names.size())).allMatch(k -> k.startsWith("st/w-"));
+        assertThat(store.stored.subList(names.size(), store.stored.size())).containsExactly("st/MANIFEST.json",
+                "index/fingerprints/fp-overlap");
+        try (ReadAhead ahead = dir.readAhead(m, names, 1 << 20)) {
+            for (int i = 0; i < names.size(); i++) {
+                assertThat(ahead.read(new ReadAhead.Item(dir, m, names.get(i))))
+                        .isEqualTo(StageDirectoryTest.randomBytes(50_000, i));
+            }
+        }
+    }
+
+    @Test
+    void anUploadThatFailsOnARealServerFailsTheCommitAndNoManifestIsWritten() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(s3.env());
+        env.put(S3Settings.MAX_ATTEMPTS, "2");
+        env.put(S3Settings.RETRY_INITIAL_MS, "100");
+        env.put(S3Settings.RETRY_MAX_MS, "100");
+        S3ArtifactStore store = (S3ArtifactStore) ArtifactStores.open("s3://failing/p", env);
+        StageDirectory dir = new StageDirectory(store, "st");
+        dir.write("before.ckpt", new byte[] {1});
+        s3.stop();
+        try {
+            dir.writeInBackground("during.ckpt", new byte[] {2});
+            assertThatThrownBy(() -> dir.commit("x", "fp-failing", Map.of(), List.of("before.ckpt", "during.ckpt"),
+                    Map.of(), "test")).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("st/during.ckpt").hasMessageContaining("failed after 2 attempts");
+        } finally {
+            s3.restart();
+        }
+        assertThat(dir.manifest()).isEmpty();
+        assertThat(store.list("")).containsExactly("st/before.ckpt");
+    }
+
+    @Test
+    void manifestsAndObjectsOfManyStagesTakeOneRequestEachAndAFlippedObjectIsCaughtAtItsRead() throws Exception {
+        S3ArtifactStore store = store("s3://many/p");
+        List<StageDirectory> dirs = new java.util.ArrayList<>();
+        List<Manifest> manifests = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            StageDirectory d = new StageDirectory(store, "s/" + i);
+            d.write("point.ckpt", StageDirectoryTest.randomBytes(10_000, i));
+            manifests.add(d.commit("x", "fp-many-" + i, Map.of(), List.of("point.ckpt"), Map.of(), "test"));
+            dirs.add(d);
+        }
+        byte[] flipped = Files.readAllBytes(s3.objectFile("many", "p/s/7/point.ckpt"));
+        flipped[1] ^= 1;
+        Files.write(s3.objectFile("many", "p/s/7/point.ckpt"), flipped);
+        long before = store.attempts();
+        List<java.util.Optional<Manifest>> read = StageDirectory.manifests(dirs);
+        assertThat(read).allMatch(java.util.Optional::isPresent);
+        assertThat(store.attempts() - before).as("one request per manifest, no existence checks").isEqualTo(12);
+        List<ReadAhead.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            items.add(new ReadAhead.Item(dirs.get(i), read.get(i).orElseThrow(), "point.ckpt"));
+        }
+        before = store.attempts();
+        try (ReadAhead ahead = ReadAhead.of(items, 1 << 20)) {
+            for (int i = 0; i < 12; i++) {
+                ReadAhead.Item item = items.get(i);
+                if (i == 7) {
+                    assertThatThrownBy(() -> ahead.read(item)).isInstanceOf(CorruptObjectException.class)
+                            .hasMessageContaining("s/7/point.ckpt");
+                } else {
+                    assertThat(ahead.read(item)).isEqualTo(StageDirectoryTest.randomBytes(10_000, i));
+                }
+            }
+        }
+        assertThat(store.attempts() - before).as("one request per object").isEqualTo(12);
+    }
+
+    @Test
     void wrongCredentialsGiveOneClearErrorWithoutRetriesAndWriteNothing() throws Exception {
         store("s3://creds");
         Map<String, String> env = new java.util.HashMap<>(s3.env());

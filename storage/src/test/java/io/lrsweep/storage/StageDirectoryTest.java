@@ -128,15 +128,15 @@ class StageDirectoryTest {
     }
 
     /** A filesystem store that counts the objects it opens for reading and records the keys it stored, in order. */
-    private static final class CountingStore implements ArtifactStore {
-        final List<String> opened = new ArrayList<>();
-        final List<String> stored = new ArrayList<>();
-        String refuse = "";
-        boolean full;
-        private final FileSystemArtifactStore files;
+    private static final class CountingStore extends ForwardingStore {
+        // Synchronized: background writes and reads ahead call from several threads.
+        final List<String> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> stored = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile String refuse = "";
+        volatile boolean full;
 
         CountingStore(Path root) throws IOException {
-            files = new FileSystemArtifactStore(root);
+            super(new FileSystemArtifactStore(root));
         }
 
         @Override
@@ -145,7 +145,7 @@ class StageDirectoryTest {
                 throw full ? new StoreFullException("the store is full while writing " + key, null)
                         : new IOException("refused " + key);
             }
-            StoredObject o = files.put(key, data);
+            StoredObject o = super.put(key, data);
             stored.add(key);
             return o;
         }
@@ -153,27 +153,7 @@ class StageDirectoryTest {
         @Override
         public InputStream open(String key) throws IOException {
             opened.add(key);
-            return files.open(key);
-        }
-
-        @Override
-        public Optional<Long> size(String key) throws IOException {
-            return files.size(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return files.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            files.delete(key);
-        }
-
-        @Override
-        public String describe() {
-            return files.describe();
+            return super.open(key);
         }
     }
 
@@ -193,19 +173,164 @@ class StageDirectoryTest {
     }
 
     @Test
-    void backgroundWritesLandInOrderAndTheCommitWaitsForThem() throws IOException {
+    void backgroundWritesOfOneNameLandInOrderAndTheCommitWaitsForAllOfThem() throws IOException {
         CountingStore store = new CountingStore(root);
         StageDirectory dir = new StageDirectory(store, "st");
-        List<Long> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> resumeSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int i = 1; i <= 20; i++) {
-            dir.writeInBackground("resume.ckpt", new byte[i], (o, nanos) -> sizes.add(o.size()));
-            dir.writeInBackground("w-" + i + ".ckpt", new byte[] {(byte) i}, (o, nanos) -> sizes.add(o.size()));
+            dir.writeInBackground("resume.ckpt", new byte[i], (o, nanos) -> resumeSizes.add(o.size()));
+            dir.writeInBackground("w-" + i + ".ckpt", new byte[] {(byte) i}, (o, nanos) -> { });
         }
-        Manifest m = dir.commit("x", "fp", Map.of(), List.of("w-1.ckpt", "w-20.ckpt"), Map.of(), "test");
-        assertThat(sizes).hasSize(40);
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "w-" + i + ".ckpt").toList();
+        Manifest m = dir.commit("x", "fp", Map.of(), names, Map.of(), "test");
         assertThat(m.object("st/w-20.ckpt").orElseThrow().sha256()).isEqualTo(Sha256.hex(new byte[] {20}));
+        assertThat(store.stored).as("every checkpoint of its own name").filteredOn(k -> k.startsWith("st/w-"))
+                .hasSize(20);
+        // Versions of resume.ckpt still waiting when a newer one came were dropped; those stored went in order.
+        assertThat(resumeSizes).isSorted().endsWith(20L);
         assertThat(store.get("st/resume.ckpt")).hasSize(20);
-        assertThat(dir.manifest()).isPresent();
+        assertThat(store.stored.indexOf("st/MANIFEST.json")).as("the manifest after every object")
+                .isEqualTo(store.stored.size() - 2);
+    }
+
+    @Test
+    void severalUploadsRunAtOnceWhileTheCallerGoesOnAndTheManifestComesAfterAllOfThem() throws Exception {
+        GatedStore store = new GatedStore(new FileSystemArtifactStore(root));
+        StageDirectory dir = new StageDirectory(store, "st");
+        for (int i = 1; i <= BackgroundWrites.MAX_PENDING; i++) {
+            dir.writeInBackground("w-" + i + ".ckpt", new byte[] {(byte) i});
+        }
+        // The caller got here with nothing stored yet: every upload is held at the gate, all in flight.
+        java.util.Set<String> started = new java.util.HashSet<>();
+        for (int i = 1; i <= BackgroundWrites.MAX_PENDING; i++) {
+            started.add(store.nextStarted());
+        }
+        assertThat(started).hasSize(BackgroundWrites.MAX_PENDING);
+        assertThat(store.stored).isEmpty();
+        store.open();
+        List<String> names = List.of("w-1.ckpt", "w-2.ckpt", "w-3.ckpt", "w-4.ckpt");
+        Manifest m = dir.commit("x", "fp", Map.of(), names, Map.of(), "test");
+        assertThat(m.objects()).hasSize(4);
+        assertThat(store.stored.subList(0, 4)).containsExactlyInAnyOrder("st/w-1.ckpt", "st/w-2.ckpt", "st/w-3.ckpt",
+                "st/w-4.ckpt");
+        assertThat(store.stored.subList(4, store.stored.size())).containsExactly("st/MANIFEST.json",
+                "index/fingerprints/fp");
+    }
+
+    @Test
+    void noMoreThanTheLimitIsHeldAndTheWriterWaitsMeanwhile() throws Exception {
+        GatedStore store = new GatedStore(new FileSystemArtifactStore(root));
+        StageDirectory dir = new StageDirectory(store, "st");
+        int writes = 3 * BackgroundWrites.MAX_PENDING;
+        java.util.concurrent.atomic.AtomicInteger submitted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < writes; i++) {
+                    dir.writeInBackground("w-" + i + ".ckpt", new byte[] {(byte) i});
+                    submitted.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        int limit = BackgroundWrites.MAX_PENDING;
+        for (int i = 0; i < limit; i++) {
+            store.nextStarted();
+        }
+        // As many uploads in flight as may be held, none through: the writer waits with the next one.
+        assertThat(submitted.get()).isLessThanOrEqualTo(limit);
+        for (int released = 1; released <= writes - limit; released++) {
+            store.letOneThrough();
+            store.nextStarted();
+            assertThat(submitted.get()).isLessThanOrEqualTo(released + limit);
+        }
+        store.open();
+        writer.join();
+        dir.awaitWrites();
+        assertThat(store.maxInFlight()).isEqualTo(limit);
+        assertThat(store.stored).hasSize(writes);
+    }
+
+    @Test
+    void aResumeCheckpointSupersededWhileWaitingIsNeverUploadedAndTheLastOneLands() throws Exception {
+        GatedStore store = new GatedStore(new FileSystemArtifactStore(root));
+        StageDirectory dir = new StageDirectory(store, "st");
+        dir.writeInBackground("resume.ckpt", new byte[1]);
+        assertThat(store.nextStarted()).isEqualTo("st/resume.ckpt");
+        // While the first upload is held, two newer versions come: the second waits, the third replaces it.
+        dir.writeInBackground("resume.ckpt", new byte[2]);
+        dir.writeInBackground("resume.ckpt", new byte[3]);
+        store.open();
+        dir.awaitWrites();
+        assertThat(store.stored).containsExactly("st/resume.ckpt", "st/resume.ckpt");
+        assertThat(store.get("st/resume.ckpt")).hasSize(3);
+    }
+
+    @Test
+    void readAheadGivesEachObjectVerifiedInAnyOrderAndFetchesWithinItsBudget() throws Exception {
+        CountingStore store = new CountingStore(root);
+        StageDirectory dir = new StageDirectory(store, "st");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            dir.write("p-" + i, randomBytes(100, i));
+            names.add("p-" + i);
+        }
+        Manifest m = dir.commit("x", "fp", Map.of(), names, Map.of(), "test");
+        store.opened.clear();
+        try (ReadAhead ahead = dir.readAhead(m, names, 1)) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(ahead.read(new ReadAhead.Item(dir, m, "p-" + i))).isEqualTo(randomBytes(100, i));
+                // A budget smaller than one object: one fetched ahead of what was taken, never more.
+                assertThat(store.opened.size()).isLessThanOrEqualTo(i + 2);
+            }
+        }
+        assertThat(store.opened).hasSize(6);
+        try (ReadAhead ahead = dir.readAhead(m, names, 1 << 20)) {
+            assertThat(ahead.read(new ReadAhead.Item(dir, m, "p-5"))).isEqualTo(randomBytes(100, 5));
+            assertThat(ahead.read(new ReadAhead.Item(dir, m, "p-0"))).isEqualTo(randomBytes(100, 0));
+        }
+    }
+
+    @Test
+    void readAheadReportsAFlippedOrMissingObjectAtItsOwnReadAndTheOthersStillRead() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StageDirectory dir = new StageDirectory(store, "st");
+        List<String> names = List.of("a", "b", "c");
+        for (String n : names) {
+            dir.write(n, randomBytes(1000, n.charAt(0)));
+        }
+        Manifest m = dir.commit("x", "fp", Map.of(), names, Map.of(), "test");
+        byte[] flipped = randomBytes(1000, 'b');
+        flipped[500] ^= 1;
+        Files.write(store.pathOf("st/b"), flipped);
+        Files.delete(store.pathOf("st/c"));
+        try (ReadAhead ahead = dir.readAhead(m, names, 1 << 20)) {
+            assertThat(ahead.read(new ReadAhead.Item(dir, m, "a"))).isEqualTo(randomBytes(1000, 'a'));
+            assertThatThrownBy(() -> ahead.read(new ReadAhead.Item(dir, m, "b")))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageContaining("st/b")
+                    .hasMessageContaining("SHA-256");
+            assertThatThrownBy(() -> ahead.read(new ReadAhead.Item(dir, m, "c")))
+                    .isInstanceOf(CorruptObjectException.class).hasMessageContaining("missing");
+        }
+    }
+
+    @Test
+    void manifestsOfSeveralDirectoriesAreReadTogetherAndAnAbsentOneIsEmpty() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        List<StageDirectory> dirs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            StageDirectory d = new StageDirectory(store, "s/" + i);
+            if (i != 3) {
+                d.write("o", new byte[] {(byte) i});
+                d.commit("x", "fp" + i, Map.of(), List.of("o"), Map.of(), "test");
+            }
+            dirs.add(d);
+        }
+        List<Optional<Manifest>> read = StageDirectory.manifests(dirs);
+        assertThat(read).hasSize(5);
+        assertThat(read.get(3)).isEmpty();
+        assertThat(read.get(4)).hasValueSatisfying(m -> assertThat(m.fingerprint()).isEqualTo("fp4"));
+        assertThat(read.get(0)).hasValueSatisfying(m -> assertThat(m.fingerprint()).isEqualTo("fp0"));
     }
 
     @Test

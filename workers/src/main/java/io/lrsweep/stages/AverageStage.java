@@ -7,6 +7,7 @@ import io.lrsweep.setup.Setups;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Manifest;
+import io.lrsweep.storage.ReadAhead;
 import io.lrsweep.storage.StageDirectory;
 import io.lrsweep.study.Branch;
 import io.lrsweep.study.RateLabel;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * SWA: the uniform mean of K checkpoints of the pre-training window, read one at a time, with
+ * SWA: the uniform mean of K checkpoints of the pre-training window, added one at a time, with
  * BatchNorm statistics recomputed where the model has BatchNorm.
  */
 public final class AverageStage {
@@ -61,9 +62,12 @@ public final class AverageStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Averaged swa = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
-                f -> setup.average(b, k, name -> setup.decode(f.read(name))),
-                () -> new PretrainStage(store, compute).run(b, true, progress), progress);
+        Averaged swa = UpstreamRepair.read(store, pretrain, PretrainStage.NAME, f -> {
+            // The window's checkpoints are fetched while the earlier ones are decoded and added.
+            try (ReadAhead window = f.readAhead(setup.window(k))) {
+                return setup.average(b, k, name -> setup.decode(window.read(f.item(name))));
+            }
+        }, () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         StageCheckpoints.of(dir, fingerprint, NAME, progress).write(RESULT, swa.point());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("k", k);

@@ -68,7 +68,7 @@ public final class ConvergeStage {
             result = new BaselineResults.Convergence(b.plr(), b.seed(), true, (firstBelow + 1L) * perEpoch,
                     firstBelow + 1L, accuracy);
         } else {
-            P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
+            P start = UpstreamRepair.read(store, pretrain, PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
                     () -> new PretrainStage(store, compute).run(b, true, progress),
                     progress);

@@ -66,7 +66,7 @@ public final class FinetuneStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
+        P start = UpstreamRepair.read(store, pretrain, PretrainStage.NAME,
                 f -> setup.decode(f.read(setup.pretrainedPoint())),
                 () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         TrainingRun run = new TrainingRun(studyId, NAME, b.plr(), flr, b.seed());
@@ -79,7 +79,7 @@ public final class FinetuneStage {
             throw e;
         }
         sink.write(RESULT, done.finalPoint());
-        dir.write(StudyLayout.CURVE, Json.bytes(done.curve()));
+        dir.writeInBackground(StudyLayout.CURVE, Json.bytes(done.curve()));
         progress.tested(run, done.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULT, StudyLayout.CURVE), done.metrics(),
                 CodeVersion.full());

@@ -59,7 +59,7 @@ public final class PretrainStage {
             dir.settleWrites();
             throw e;
         }
-        dir.write(StudyLayout.CURVE, Json.bytes(done.curve()));
+        dir.writeInBackground(StudyLayout.CURVE, Json.bytes(done.curve()));
         List<String> names = new ArrayList<>(done.checkpoints());
         names.add(StudyLayout.CURVE);
         progress.tested(run, done.testAccuracy());

@@ -2,6 +2,7 @@ package io.lrsweep.stages;
 
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Json;
+import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
 import io.lrsweep.study.RefineRound;
 import io.lrsweep.study.StudyConfig;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The rounds of adaptive refinement recorded in a study's store, and what they add to its grid. */
 public final class Refinements {
@@ -26,11 +28,11 @@ public final class Refinements {
         List<RefineRound> rounds = new ArrayList<>();
         for (int round = 1; round <= maxRounds; round++) {
             StageDirectory dir = new StageDirectory(store, StudyLayout.refineRound(studyId, round));
-            if (dir.manifest().isEmpty()) {
+            Optional<Manifest> m = dir.manifest();
+            if (m.isEmpty()) {
                 break;
             }
-            PointLoader.Finished f = PointLoader.finished(store, dir.prefix(), RefineStage.NAME);
-            rounds.add(Json.read(f.read(ROUND), RefineRound.class));
+            rounds.add(Json.read(dir.readVerified(m.get(), ROUND), RefineRound.class));
         }
         return rounds;
     }

@@ -77,7 +77,8 @@ public final class ReportStage {
         List<String> names = new ArrayList<>();
         Map<String, String> captions = new LinkedHashMap<>();
         for (var e : ReportCharts.all(report).entrySet()) {
-            dir.write("figures/" + e.getKey(), e.getValue().png());
+            // Uploaded while the next figure is drawn; the commit waits for them.
+            dir.writeInBackground("figures/" + e.getKey(), e.getValue().png());
             names.add("figures/" + e.getKey());
             captions.put(e.getKey(), e.getValue().caption());
         }

@@ -6,11 +6,13 @@ import io.lrsweep.storage.CorruptObjectException;
 import io.lrsweep.storage.FingerprintIndex;
 import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
+import io.lrsweep.storage.StoreCalls;
 import io.lrsweep.study.Branch;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +31,15 @@ final class StageCache {
         if (force) {
             return Optional.empty();
         }
+        // The index is asked at the same time: a stage to compute waits one round trip, not two.
+        FingerprintIndex index = new FingerprintIndex(dir.store());
+        Future<Optional<String>> indexed = StoreCalls.start(() -> index.lookup(fingerprint));
         Optional<Manifest> m = dir.manifest();
         if (m.isPresent() && m.get().fingerprint().equals(fingerprint)) {
+            indexed.cancel(false);
             return Optional.of(outcome(dir, m.get(), true));
         }
-        return reuse(dir, fingerprint);
+        return reuse(dir, fingerprint, StoreCalls.join(indexed));
     }
 
     /**
@@ -41,8 +47,8 @@ final class StageCache {
      * here, so this study owns its objects whatever becomes of the other. A stale index entry or a
      * corrupt source object means no reuse: the stage is computed.
      */
-    private static Optional<StageOutcome> reuse(StageDirectory dir, String fingerprint) throws IOException {
-        Optional<String> found = new FingerprintIndex(dir.store()).lookup(fingerprint);
+    private static Optional<StageOutcome> reuse(StageDirectory dir, String fingerprint, Optional<String> found)
+            throws IOException {
         if (found.isEmpty() || found.get().equals(dir.prefix())) {
             return Optional.empty();
         }

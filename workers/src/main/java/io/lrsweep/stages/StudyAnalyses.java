@@ -2,11 +2,14 @@ package io.lrsweep.stages;
 
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.Json;
+import io.lrsweep.storage.ReadAhead;
 import io.lrsweep.study.BranchResults;
 import io.lrsweep.study.RateLabel;
 import io.lrsweep.study.StudyConfig;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,17 +34,33 @@ record StudyAnalyses(Map<Double, List<BranchResults>> branches, Map<String, Stri
     static StudyAnalyses read(ArtifactStore store, ComputeContext compute, StudyConfig c, StageProgress progress)
             throws IOException {
         String studyId = c.studyId();
-        Map<Double, List<BranchResults>> branches = new TreeMap<>();
-        Map<String, String> hashes = new TreeMap<>();
+        // Every manifest at once, then the results fetched ahead: a study of many branches waits a
+        // few round trips, not two per branch.
+        List<PointLoader.Wanted> wanted = new ArrayList<>();
         for (double plr : c.plrs()) {
             for (int seed = 0; seed < c.seeds(); seed++) {
-                int s = seed;
-                String what = "analyze plr=" + plr + " seed=" + seed;
-                BranchResults results = UpstreamRepair.read(store, StudyLayout.analyze(studyId, plr, seed), what, f -> {
-                    hashes.put(RateLabel.of(plr) + "/" + s, f.contentHash());
-                    return AnalyzeStage.results(f);
-                }, () -> new AnalyzeStage(store, compute).run(studyId, plr, s, true, progress), progress);
-                branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
+                wanted.add(new PointLoader.Wanted(StudyLayout.analyze(studyId, plr, seed),
+                        "analyze plr=" + plr + " seed=" + seed));
+            }
+        }
+        List<PointLoader.Finished> all = PointLoader.finished(store, wanted);
+        Map<Double, List<BranchResults>> branches = new TreeMap<>();
+        Map<String, String> hashes = new TreeMap<>();
+        try (ReadAhead ahead = ReadAhead.of(all.stream().map(f -> f.item(AnalyzeStage.RESULTS)).toList(),
+                PointLoader.READ_AHEAD_BYTES)) {
+            Iterator<PointLoader.Wanted> names = wanted.iterator();
+            Iterator<PointLoader.Finished> next = all.iterator();
+            for (double plr : c.plrs()) {
+                for (int seed = 0; seed < c.seeds(); seed++) {
+                    int s = seed;
+                    PointLoader.Finished analysis = next.next();
+                    BranchResults results = UpstreamRepair.read(store, analysis, names.next().what(),
+                            f -> {
+                                hashes.put(RateLabel.of(plr) + "/" + s, f.contentHash());
+                                return Json.read(ahead.read(f.item(AnalyzeStage.RESULTS)), BranchResults.class);
+                            }, () -> new AnalyzeStage(store, compute).run(studyId, plr, s, true, progress), progress);
+                    branches.computeIfAbsent(plr, p -> new ArrayList<>()).add(results);
+                }
             }
         }
         return new StudyAnalyses(branches, hashes);

@@ -66,7 +66,7 @@ public final class TwoStageStage {
         if (cached.isPresent()) {
             return cached.get();
         }
-        P start = UpstreamRepair.read(store, secondDone.dir().prefix(), NAME + "/" + SECOND,
+        P start = UpstreamRepair.read(store, secondDone, NAME + "/" + SECOND,
                 f -> setup.decode(f.read(ConvergeStage.RESULT)),
                 () -> second(first, setup, plrs, pretrain, true, progress), progress);
         TrainingRun run = new TrainingRun(id, NAME, plrs.plrSecond(), c.geometryFlrLow(), first.seed());
@@ -101,7 +101,7 @@ public final class TwoStageStage {
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
         if (StageCache.lookup(second, NAME, fingerprint, force).isEmpty()) {
-            P start = UpstreamRepair.read(store, pretrain.dir().prefix(), PretrainStage.NAME,
+            P start = UpstreamRepair.read(store, pretrain, PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
                     () -> new PretrainStage(store, compute).run(first, true, progress),
                     progress);

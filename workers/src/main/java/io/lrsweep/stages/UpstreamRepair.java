@@ -27,12 +27,21 @@ final class UpstreamRepair {
 
     static <T> T read(ArtifactStore store, String prefix, String what, Read<T> read, Recompute recompute,
                       StageProgress progress) throws IOException {
+        return read(store, PointLoader.finished(store, prefix, what), what, read, recompute, progress);
+    }
+
+    /**
+     * The same for a stage whose manifest the caller has read already (for its fingerprint): read
+     * once per stage, and again only after a recomputation has replaced it.
+     */
+    static <T> T read(ArtifactStore store, PointLoader.Finished stage, String what, Read<T> read, Recompute recompute,
+                      StageProgress progress) throws IOException {
         try {
-            return read.from(PointLoader.finished(store, prefix, what));
+            return read.from(stage);
         } catch (CorruptObjectException e) {
             progress.log(e.getMessage() + "; recomputing " + what);
             recompute.run();
-            return read.from(PointLoader.finished(store, prefix, what));
+            return read.from(PointLoader.finished(store, stage.dir().prefix(), what));
         }
     }
 }
