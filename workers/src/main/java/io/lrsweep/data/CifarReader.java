@@ -1,6 +1,6 @@
 package io.lrsweep.data;
 
-import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageBytes;
 import io.lrsweep.science.images.ImageSplit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Reads CIFAR-10 and CIFAR-100 in their official binary format, from the unpacked folder or
  * straight from the official {@code .tar.gz}. A record is the label byte(s) then 3,072 pixel bytes:
  * 1,024 red, 1,024 green, 1,024 blue, each a row-major 32×32 plane, which is already the C×H×W
- * layout of {@link ImageSet}.
+ * layout of {@link ImageBytes}.
  */
 public enum CifarReader {
     /** CIFAR-10: one label byte; five training batches and one test batch. */
@@ -37,14 +37,6 @@ public enum CifarReader {
     public static final int CHANNELS = 3;
     /** Pixel bytes per record. */
     public static final int IMAGE_BYTES = CHANNELS * SIDE * SIDE;
-
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            SCALE[i] = i / 255f;
-        }
-    }
 
     private final String title;
     private final String folder;
@@ -188,12 +180,12 @@ public enum CifarReader {
         return new ImageSplit(decode(trainFiles, batches, "train"), decode(testFiles, batches, "test"));
     }
 
-    private ImageSet decode(List<String> names, Map<String, Batch> batches, String part) throws IOException {
+    private ImageBytes decode(List<String> names, Map<String, Batch> batches, String part) throws IOException {
         int records = 0;
         for (String name : names) {
             records += batches.get(name).bytes().length / recordSize();
         }
-        float[] pixels = new float[records * IMAGE_BYTES];
+        byte[] levels = new byte[records * IMAGE_BYTES];
         int[] labels = new int[records];
         int i = 0;
         for (String name : names) {
@@ -206,14 +198,10 @@ public enum CifarReader {
                             + (classes - 1) + " of " + title);
                 }
                 labels[i] = label;
-                int from = at + labelBytes;
-                int to = i * IMAGE_BYTES;
-                for (int p = 0; p < IMAGE_BYTES; p++) {
-                    pixels[to + p] = SCALE[raw[from + p] & 0xff];
-                }
+                System.arraycopy(raw, at + labelBytes, levels, i * IMAGE_BYTES, IMAGE_BYTES);
             }
         }
-        return new ImageSet(name().toLowerCase(Locale.ROOT) + "/" + part, pixels, labels, CHANNELS, SIDE, SIDE,
+        return new ImageBytes(name().toLowerCase(Locale.ROOT) + "/" + part, levels, labels, CHANNELS, SIDE, SIDE,
                 classes);
     }
 

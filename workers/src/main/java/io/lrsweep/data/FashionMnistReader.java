@@ -1,6 +1,6 @@
 package io.lrsweep.data;
 
-import io.lrsweep.science.images.ImageSet;
+import io.lrsweep.science.images.ImageBytes;
 import io.lrsweep.science.images.ImageSplit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -40,7 +40,7 @@ public final class FashionMnistReader {
         return new ImageSplit(read(dir, "train", "fashion-mnist/train"), read(dir, "t10k", "fashion-mnist/test"));
     }
 
-    private static ImageSet read(Path dir, String prefix, String name) throws IOException {
+    private static ImageBytes read(Path dir, String prefix, String name) throws IOException {
         Path imageFile = find(dir, prefix + "-images-idx3-ubyte");
         Path labelFile = find(dir, prefix + "-labels-idx1-ubyte");
         ByteBuffer images = ByteBuffer.wrap(bytes(imageFile));
@@ -69,19 +69,16 @@ public final class FashionMnistReader {
                 throw new IOException(labelFile + ": label " + i + " is " + labels[i] + ", outside 0.." + (CLASSES - 1));
             }
         }
-        float[] pixels = new float[count * SIDE * SIDE];
+        byte[] levels = new byte[count * SIDE * SIDE];
         byte[] raw = images.array();
         int from = images.position();
         for (int i = 0; i < count; i++) {
             int image = i * SIDE * SIDE;
-            for (int y = 0; y < SOURCE_SIDE; y++) {
-                int row = image + (y + PAD) * SIDE + PAD;
-                for (int x = 0; x < SOURCE_SIDE; x++) {
-                    pixels[row + x] = (raw[from++] & 0xff) / 255f;
-                }
+            for (int y = 0; y < SOURCE_SIDE; y++, from += SOURCE_SIDE) {
+                System.arraycopy(raw, from, levels, image + (y + PAD) * SIDE + PAD, SOURCE_SIDE);
             }
         }
-        return new ImageSet(name, pixels, labels, 1, SIDE, SIDE, CLASSES);
+        return new ImageBytes(name, levels, labels, 1, SIDE, SIDE, CLASSES);
     }
 
     /** Checks the magic number and returns the item count. */

@@ -32,7 +32,7 @@ public final class ImageData {
     private final Map<String, String> env;
     private final ArchiveDownload download;
     /**
-     * Weakly: once the stages' tensors are on the device nothing else needs the decoded floats (290 MB
+     * Weakly: once the stages' tensors are on the device nothing else needs the decoded bytes (72 MB
      * for Fashion-MNIST), so the heap may return them; a later load while someone still holds the
      * split gets the same one, and after it was collected the data set is read again (seconds).
      */

@@ -3,6 +3,7 @@ package io.lrsweep.data;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.lrsweep.science.images.FourierBands;
+import io.lrsweep.science.images.ImageBytes;
 import io.lrsweep.science.images.ImageSet;
 import io.lrsweep.science.images.ImageSplit;
 import io.lrsweep.science.images.TensorData;
@@ -26,8 +27,10 @@ public final class ImageTensors implements AutoCloseable {
 
     private final Key key;
     private final NDManager manager;
-    private final ImageSet trainSet;
-    private final ImageSet testSet;
+    private final int channels;
+    private final int classes;
+    /** The test subset as bytes, for the bands; the floats exist only while uploading. */
+    private final ImageBytes testBytes;
     private final TensorData train;
     private final TensorData test;
     private List<Band> bands;
@@ -35,10 +38,12 @@ public final class ImageTensors implements AutoCloseable {
     ImageTensors(Key key, ImageSplit split) {
         this.key = key;
         this.manager = Torch.engine().newBaseManager(key.device());
-        this.trainSet = key.trainSize() > 0 ? split.train().balancedSubset(key.trainSize()) : split.train();
-        this.testSet = key.testSize() > 0 ? split.test().balancedSubset(key.testSize()) : split.test();
-        this.train = TensorData.upload(manager, trainSet, key.dataset().normalization());
-        this.test = TensorData.upload(manager, testSet, key.dataset().normalization());
+        ImageBytes trainBytes = key.trainSize() > 0 ? split.train().balancedSubset(key.trainSize()) : split.train();
+        this.testBytes = key.testSize() > 0 ? split.test().balancedSubset(key.testSize()) : split.test();
+        this.channels = trainBytes.channels();
+        this.classes = trainBytes.classes();
+        this.train = TensorData.upload(manager, trainBytes.decoded(), key.dataset().normalization());
+        this.test = TensorData.upload(manager, testBytes.decoded(), key.dataset().normalization());
     }
 
     public NDManager manager() {
@@ -55,11 +60,11 @@ public final class ImageTensors implements AutoCloseable {
 
     /** Colour channels of the images. */
     public int channels() {
-        return trainSet.channels();
+        return channels;
     }
 
     public int classes() {
-        return trainSet.classes();
+        return classes;
     }
 
     /**
@@ -69,6 +74,7 @@ public final class ImageTensors implements AutoCloseable {
     public synchronized List<Band> bands() {
         if (bands == null) {
             List<FourierBands.Band> paper = FourierBands.PAPER_BANDS;
+            ImageSet testSet = testBytes.decoded();
             float[][] split = FourierBands.split(testSet.pixels(), testSet.count(), testSet.channels(),
                     testSet.height(), paper);
             List<Band> out = new ArrayList<>();

@@ -55,8 +55,8 @@ class CifarReaderTest {
 
     private static void assertHoldsTheGeneratedData(CifarReader reader, ImageSplit split) {
         int trainBatches = reader.files().size() - 1;
-        assertHoldsTheGeneratedBatches(reader, split.train(), 0, trainBatches);
-        assertHoldsTheGeneratedBatches(reader, split.test(), trainBatches, 1);
+        assertHoldsTheGeneratedBatches(reader, split.train().decoded(), 0, trainBatches);
+        assertHoldsTheGeneratedBatches(reader, split.test().decoded(), trainBatches, 1);
     }
 
     @Test
@@ -103,7 +103,7 @@ class CifarReaderTest {
         batch[record * CifarReader.CIFAR10.recordSize() + 1 + c * 1024 + y * 32 + x] = (byte) 200;
         Files.write(folder.resolve("data_batch_2.bin"), batch);
 
-        ImageSet train = CifarReader.CIFAR10.read(folder).train();
+        ImageSet train = CifarReader.CIFAR10.read(folder).train().decoded();
         int image = RECORDS + record;
         int index = image * 3072 + c * 1024 + y * 32 + x;
         assertThat(train.pixels()[index]).isEqualTo(200 / 255f);

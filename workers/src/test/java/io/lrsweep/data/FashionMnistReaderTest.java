@@ -3,6 +3,7 @@ package io.lrsweep.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lrsweep.science.images.ImageBytes;
 import io.lrsweep.science.images.ImageSet;
 import io.lrsweep.science.images.ImageSplit;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class FashionMnistReaderTest {
 
     @Test
     void theDebianFilesHold60000TrainAnd10000Test32x32GreyImages() throws IOException {
-        for (ImageSet s : new ImageSet[] {debian().train(), debian().test()}) {
+        for (ImageBytes s : new ImageBytes[] {debian().train(), debian().test()}) {
             assertThat(s.channels()).isEqualTo(1);
             assertThat(s.height()).isEqualTo(32);
             assertThat(s.width()).isEqualTo(32);
@@ -56,7 +57,7 @@ class FashionMnistReaderTest {
 
     @Test
     void aBalancedSubsetOfTheRealTrainingSetHasTheSameCountInEveryClass() throws IOException {
-        ImageSet sub = debian().train().balancedSubset(1_005);
+        ImageSet sub = debian().train().balancedSubset(1_005).decoded();
         assertThat(sub.count()).isEqualTo(1_005);
         int[] perClass = sub.classCounts();
         // 100 of each class, and the 5 left over from the images that follow.
@@ -66,17 +67,18 @@ class FashionMnistReaderTest {
 
     @Test
     void theTwoPixelBorderIsZeroAndTheInsideIsTheFileShiftedByTwo() throws IOException {
-        ImageSet test = debian().test();
+        ImageSet test = debian().test().decoded();
         byte[] raw;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(
                 FashionMnistReader.DEBIAN_DIR.resolve("t10k-images-idx3-ubyte.gz")))) {
             raw = in.readAllBytes();
         }
         float maxInside = 0;
+        float[] pixels = test.pixels();
         for (int i = 0; i < test.count(); i++) {
             for (int y = 0; y < 32; y++) {
                 for (int x = 0; x < 32; x++) {
-                    float v = test.pixels()[i * 1024 + y * 32 + x];
+                    float v = pixels[i * 1024 + y * 32 + x];
                     boolean border = y < 2 || y >= 30 || x < 2 || x >= 30;
                     float expected = border ? 0f : (raw[16 + i * 784 + (y - 2) * 28 + (x - 2)] & 0xff) / 255f;
                     if (v != expected) {
@@ -112,7 +114,7 @@ class FashionMnistReaderTest {
         assertThat(split.train().count()).isEqualTo(4);
         assertThat(split.test().labels()).containsExactly(0, 1);
         // Image 1, stored row 0 column 0, is byte 784 of the pixels.
-        assertThat(split.train().pixels()[1024 + 2 * 32 + 2]).isEqualTo((784 % 251) / 255f);
+        assertThat(split.train().decoded().pixels()[1024 + 2 * 32 + 2]).isEqualTo((784 % 251) / 255f);
     }
 
     @Test

@@ -1,5 +1,5 @@
 package io.lrsweep.science.images;
 
-/** A data set's training and test images. */
-public record ImageSplit(ImageSet train, ImageSet test) {
+/** A data set's training and test images, as read (one byte per pixel). */
+public record ImageSplit(ImageBytes train, ImageBytes test) {
 }
