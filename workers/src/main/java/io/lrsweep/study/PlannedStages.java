@@ -24,10 +24,11 @@ public record PlannedStages(List<Planned> stages) {
 
     /**
      * The stages of {@code c}: per branch one pre-training, one fine-tuning per group of FLRs
-     * ({@link SetupKind#finetuneTasks}), one averaging for all Ks and one analysis, the branches of refinement's rounds included (at most
-     * {@code rounds × points} PLRs); plan, baseline plan and report once; one refinement step, and
-     * with refinement one per round plus the one that stops; training to convergence at no more
-     * than three PLRs per seed and two-stage pre-training once per seed (see {@code BaselineChoice}).
+     * ({@link SetupKind#finetuneTasks}), one averaging for all Ks and one analysis, the branches
+     * of refinement's rounds included (at most {@code rounds × points} PLRs); plan, baseline plan
+     * and report once; one refinement step, and with refinement one per round plus the one that
+     * stops; training to convergence at no more than three PLRs per seed and two-stage
+     * pre-training once per seed (see {@code BaselineChoice}).
      */
     public static PlannedStages of(StudyConfig c) {
         int coarse = StudyPlan.of(c, false).branches().size();

@@ -122,9 +122,9 @@ public final class Presets {
                                      int convergenceBudget) {
         // Sharpness capped at sharpnessCap probes and iterations.
         return new StudyConfig(null, name, SetupKind.IMAGE.id(), plrs, seeds, 1, 0, 0, flrs, ks, 128, 1,
-                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, sharpnessCap, sharpnessCap, convergenceBudget, true,
-                List.of(), dataset, null, model, width, pretrainEpochs, finetuneEpochs, recentEpochs, momentum,
-                weightDecay, null);
+                trainSize, testSize, 0, flrLow, flrHigh, 5, 0.01, 0.02, 0.01, sharpnessCap, sharpnessCap,
+                convergenceBudget, true, List.of(), dataset, null, model, width, pretrainEpochs, finetuneEpochs,
+                recentEpochs, momentum, weightDecay, null);
     }
 
     public static Optional<StudyConfig> find(String name) {
