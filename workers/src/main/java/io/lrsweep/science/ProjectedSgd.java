@@ -42,8 +42,12 @@ public final class ProjectedSgd {
         double[] gradient = new double[si.length];
         double[] squares = new double[si.length];
         int[] correct = new int[1];
-        double[] epochLoss = start.epochLoss().clone();
-        double[] epochAccuracy = start.epochAccuracy().clone();
+        // The curves grow by doubling, copied out only for snapshots and the end state: appending
+        // one entry per epoch to an exact-length copy costs time quadratic in the epochs, which a
+        // run trained to convergence (12,500 epochs) measured as 40 % of its time.
+        int epochs = start.epochLoss().length;
+        double[] epochLoss = Arrays.copyOf(start.epochLoss(), Math.max(64, 2 * epochs));
+        double[] epochAccuracy = Arrays.copyOf(start.epochAccuracy(), epochLoss.length);
         double lossSum = start.partialLossSum();
         long right = start.partialCorrect();
         long seen = start.partialSamples();
@@ -71,19 +75,25 @@ public final class ProjectedSgd {
             if (iteration % perEpoch == 0) {
                 double meanLoss = lossSum / seen;
                 double accuracy = (double) right / seen;
-                epochLoss = append(epochLoss, meanLoss);
-                epochAccuracy = append(epochAccuracy, accuracy);
+                if (epochs == epochLoss.length) {
+                    epochLoss = Arrays.copyOf(epochLoss, 2 * epochs);
+                    epochAccuracy = Arrays.copyOf(epochAccuracy, 2 * epochs);
+                }
+                epochLoss[epochs] = meanLoss;
+                epochAccuracy[epochs] = accuracy;
+                epochs++;
                 lossSum = 0;
                 right = 0;
                 seen = 0;
                 listener.onEpoch(epoch, iteration, meanLoss, accuracy);
             }
             if (iteration % schedule.checkpointEvery() == 0 || iteration == schedule.iterations()) {
-                listener.onCheckpoint(new TrainingState(iteration, w.copy(), epochLoss.clone(),
-                        epochAccuracy.clone(), lossSum, right, seen));
+                listener.onCheckpoint(new TrainingState(iteration, w.copy(), Arrays.copyOf(epochLoss, epochs),
+                        Arrays.copyOf(epochAccuracy, epochs), lossSum, right, seen));
             }
         }
-        return new TrainingState(iteration, w, epochLoss, epochAccuracy, lossSum, right, seen);
+        return new TrainingState(iteration, w, Arrays.copyOf(epochLoss, epochs), Arrays.copyOf(epochAccuracy, epochs),
+                lossSum, right, seen);
     }
 
     /**
@@ -104,11 +114,5 @@ public final class ProjectedSgd {
             sum += squares[i];
         }
         SphereProjection.scaleToRho(si, Math.sqrt(sum), rho);
-    }
-
-    private static double[] append(double[] a, double v) {
-        double[] b = Arrays.copyOf(a, a.length + 1);
-        b[a.length] = v;
-        return b;
     }
 }

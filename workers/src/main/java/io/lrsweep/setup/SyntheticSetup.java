@@ -38,6 +38,8 @@ import java.util.function.LongPredicate;
  */
 final class SyntheticSetup implements Setup<Weights> {
     private static final String MODEL = "si-mlp";
+    /** How often a run trained to convergence writes its resume checkpoint, in epochs. */
+    private static final long RESUME_EVERY_EPOCHS = 100;
     private final StudyConfig c;
     private final ComputeContext compute;
 
@@ -155,8 +157,8 @@ final class SyntheticSetup implements Setup<Weights> {
     }
 
     /**
-     * Continues epoch by epoch, so that the convergence check sees every epoch's mean loss; the
-     * resume checkpoint is written every 100 epochs.
+     * Continues until the budget's end or the first epoch whose mean loss is below the limit (when
+     * {@code untilConverged}); the resume checkpoint is written every 100 epochs.
      */
     @Override
     public Continued continueTraining(Branch b, Weights start, double rate, String purpose, double budgets,
@@ -172,23 +174,45 @@ final class SyntheticSetup implements Setup<Weights> {
         TrainingState s = resumed.orElse(new TrainingState(c.pretrainIterations(), start, new double[0], new double[0],
                 0, 0, 0));
         SyntheticData data = data(b);
-        TrainingListener listener = sink.training().andThen(new AttemptSteps(compute));
-        boolean converged = false;
-        while (s.iteration() < end && !converged) {
-            long next = Math.min(end, (s.iteration() / perEpoch + 1) * perEpoch);
-            s = ProjectedSgd.train(s, data.train(), orderSeed, new ProjectedSgd.Schedule(next, new Elr(rate),
-                    c.batchSize(), c.checkpointEvery()), listener);
-            if (s.iteration() < next) {
-                stopped(sink, s, end);
+        boolean[] converged = {false};
+        // One run to the end of the budget, stopped by this listener at the first epoch whose mean
+        // loss is below the limit: the same steps as a run restarted every epoch, without copying
+        // the whole curve at every epoch (20–23 µs a step at 12,500 epochs; 12–13 µs as one run).
+        TrainingListener watch = new TrainingListener() {
+            @Override
+            public void onEpoch(long epoch, long iteration, double meanLoss, double accuracy) {
+                converged[0] = untilConverged && meanLoss < c.convergenceLoss();
             }
-            converged = untilConverged && next % perEpoch == 0 && s.epochLoss().length > 0
-                    && s.epochLoss()[s.epochLoss().length - 1] < c.convergenceLoss();
-            if (!converged && (next / perEpoch) % 100 == 0 && next < end) {
-                sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), s));
+
+            /** Called at every hundredth epoch's end (and at the budget's end, where nothing is left to resume). */
+            @Override
+            public void onCheckpoint(TrainingState snapshot) {
+                if (!converged[0] && snapshot.iteration() < end) {
+                    try {
+                        sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), snapshot));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
             }
+
+            @Override
+            public boolean stopRequested() {
+                return converged[0];
+            }
+        };
+        TrainingListener listener = sink.training().andThen(new AttemptSteps(compute)).andThen(watch);
+        try {
+            s = ProjectedSgd.train(s, data.train(), orderSeed, new ProjectedSgd.Schedule(end, new Elr(rate),
+                    c.batchSize(), RESUME_EVERY_EPOCHS * perEpoch), listener);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (!converged[0] && s.iteration() < end) {
+            stopped(sink, s, end);
         }
         double accuracy = new SiMlp().evaluate(s.weights(), data.test()).accuracy();
-        return new Continued(CheckpointFormat.encodeWeights(s.iteration(), s.weights()), converged, s.iteration(),
+        return new Continued(CheckpointFormat.encodeWeights(s.iteration(), s.weights()), converged[0], s.iteration(),
                 s.iteration() / perEpoch, accuracy, s.epochLoss());
     }
 

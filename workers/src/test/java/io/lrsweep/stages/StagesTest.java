@@ -246,8 +246,75 @@ class StagesTest {
         assertThat(summary.get("two_stage").get("test_accuracy").asDouble()).isEqualTo(twoStage.testAccuracy());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunTrainedToConvergenceKeepsAResumePointEveryHundredEpochsAndAStoppedOneEndsBitIdentical() throws Exception {
+        Map<String, Object> study = tinyStudy("t10");
+        Map<String, Object> o = (Map<String, Object>) study.get("overrides");
+        // PLR 0.1 never converges: 9,500 steps from the pre-trained point (iteration 500) to 10,000.
+        o.put("plrs", List.of(0.1));
+        o.put("pretrainIterations", 500);
+        o.put("convergenceBudget", 20);
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("straight"));
+        FileSystemArtifactStore stopping = new FileSystemArtifactStore(root.resolve("stopping"));
+        for (FileSystemArtifactStore s : List.of(straight, stopping)) {
+            new PlanStage(s).run(study, "wf", false);
+            runBranch(s, "t10", 0.1);
+            new BaselinePlanStage(s, compute).run("t10", false, StageProgress.NONE);
+        }
+        new ConvergeStage(straight, compute).run("t10", 0.1, 0, false, StageProgress.NONE);
+
+        // What a worker that dies resumes from: the state at every hundredth epoch's end (32 steps each).
+        var c = Studies.load(straight, "t10");
+        var setup = (Setup<Weights>) Setups.of(c, compute);
+        var pretrained = setup.decode(straight.get(StudyLayout.pretrain("t10", 0.1, 0) + "/"
+                + setup.pretrainedPoint()));
+        List<Long> kept = new ArrayList<>();
+        setup.continueTraining(new Branch(c, 0.1, 0), pretrained, 0.1, "pretrain-order", 20, true, new MemorySink() {
+            @Override
+            public void write(String name, byte[] data) {
+                if (name.equals(StageSink.RESUME)) {
+                    try {
+                        kept.add(io.lrsweep.science.CheckpointFormat.decode(data).state().iteration());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        });
+        assertThat(kept).containsExactly(3200L, 6400L, 9600L);
+
+        long before = compute.stepsTaken();
+        StageProgress shutDown = shutDownAfter(5000, run -> true);
+        assertThatThrownBy(() -> new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, shutDown))
+                .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 5500 of 10000");
+        new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, StageProgress.NONE);
+        assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(9500);
+        String dir = StudyLayout.converge("t10", 0.1, 0);
+        assertThat(straight.list(dir)).isNotEmpty().isEqualTo(stopping.list(dir));
+        for (String key : straight.list(dir)) {
+            if (!key.endsWith("MANIFEST.json")) {
+                assertThat(stopping.get(key)).as(key).containsExactly(straight.get(key));
+            }
+        }
+    }
+
+    /** Progress through which the worker is shut down {@code steps} steps into each run that {@code which} picks. */
+    private static StageProgress shutDownAfter(long steps, java.util.function.Predicate<TrainingRun> which) {
+        return new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                return which.test(run) ? new io.lrsweep.science.StopAfter(steps) : TrainingListener.NONE;
+            }
+        };
+    }
+
     /** A sink that keeps nothing: for runs whose checkpoints a test does not need. */
-    private static final class MemorySink implements StageSink {
+    private static class MemorySink implements StageSink {
         @Override
         public String owner() {
             return "test";
@@ -336,16 +403,7 @@ class StagesTest {
         FileSystemArtifactStore stopping = new FileSystemArtifactStore(root.resolve("b"));
         new PlanStage(stopping).run(study, "wf", false);
         long before = compute.stepsTaken();
-        StageProgress shutDownAt1234 = new StageProgress() {
-            @Override
-            public void log(String line) {
-            }
-
-            @Override
-            public io.lrsweep.science.TrainingListener training(TrainingRun run) {
-                return new io.lrsweep.science.StopAfter(1234);
-            }
-        };
+        StageProgress shutDownAt1234 = shutDownAfter(1234, run -> true);
         assertThatThrownBy(() -> new PretrainStage(stopping, compute).run("t7", 1e-3, 0, false, shutDownAt1234))
                 .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 1234 of 1500");
         String resume = "studies/t7/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
@@ -378,16 +436,7 @@ class StagesTest {
         new PretrainStage(together, compute).run("t9", 1e-3, 0, false, StageProgress.NONE);
         long before = compute.stepsTaken();
         // The worker is shut down 123 steps into the task's second run (of 300 each).
-        StageProgress shutDown = new StageProgress() {
-            @Override
-            public void log(String line) {
-            }
-
-            @Override
-            public TrainingListener training(TrainingRun run) {
-                return run.flr() == 1e-3 ? new io.lrsweep.science.StopAfter(123) : TrainingListener.NONE;
-            }
-        };
+        StageProgress shutDown = shutDownAfter(123, run -> run.flr() == 1e-3);
         assertThatThrownBy(() -> new FinetuneStage(together, compute).run("t9", 1e-3, 0, flrs, false, shutDown))
                 .isInstanceOf(StageStopped.class);
         assertThat(together.exists(StudyLayout.finetune("t9", 1e-3, 0, 3.16e-5) + "/MANIFEST.json"))
