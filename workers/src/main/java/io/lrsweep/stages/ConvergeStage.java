@@ -74,8 +74,8 @@ public final class ConvergeStage {
                     progress);
             StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint,
                     new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
-            Continued run = setup.continueTraining(b, start, b.plr(), "pretrain-order", c.convergenceBudget(), true,
-                    sink);
+            Continued run = sink.compute(s -> setup.continueTraining(b, start, b.plr(), "pretrain-order",
+                    c.convergenceBudget(), true, s));
             sink.write(RESULT, run.point());
             dir.write(StudyLayout.CURVE, Json.bytes(Map.of("epochLoss", run.epochLoss())));
             names.add(RESULT);

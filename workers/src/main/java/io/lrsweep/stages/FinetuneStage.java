@@ -71,13 +71,7 @@ public final class FinetuneStage {
                 () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         TrainingRun run = new TrainingRun(studyId, NAME, b.plr(), flr, b.seed());
         StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
-        Trained done;
-        try {
-            done = setup.finetune(b, flr, start, sink);
-        } catch (IOException | RuntimeException e) {
-            dir.settleWrites();
-            throw e;
-        }
+        Trained done = sink.compute(s -> setup.finetune(b, flr, start, s));
         sink.write(RESULT, done.finalPoint());
         dir.writeInBackground(StudyLayout.CURVE, Json.bytes(done.curve()));
         progress.tested(run, done.testAccuracy());

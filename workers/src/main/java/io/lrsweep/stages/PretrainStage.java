@@ -52,13 +52,8 @@ public final class PretrainStage {
             return cached.get();
         }
         TrainingRun run = new TrainingRun(studyId, NAME, plr, null, seed);
-        Trained done;
-        try {
-            done = setup.pretrain(b, StageCheckpoints.training(dir, fingerprint, run, progress));
-        } catch (IOException | RuntimeException e) {
-            dir.settleWrites();
-            throw e;
-        }
+        Trained done = StageCheckpoints.training(dir, fingerprint, run, progress)
+                .compute(sink -> setup.pretrain(b, sink));
         dir.writeInBackground(StudyLayout.CURVE, Json.bytes(done.curve()));
         List<String> names = new ArrayList<>(done.checkpoints());
         names.add(StudyLayout.CURVE);

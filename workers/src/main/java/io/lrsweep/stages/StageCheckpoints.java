@@ -37,6 +37,26 @@ final class StageCheckpoints implements StageSink {
         return new StageCheckpoints(dir, fingerprint, stage, progress, TrainingListener.NONE);
     }
 
+    /** What a setup computes into this sink. */
+    @FunctionalInterface
+    interface Computation<T> {
+        T run(StageCheckpoints sink) throws IOException;
+    }
+
+    /**
+     * Runs {@code computation} into this sink. When it fails or is stopped, the writes it started
+     * are waited for first: a stop's resume point is then stored, and no write lands after the next
+     * attempt has begun.
+     */
+    <T> T compute(Computation<T> computation) throws IOException {
+        try {
+            return computation.run(this);
+        } catch (IOException | RuntimeException e) {
+            dir.settleWrites();
+            throw e;
+        }
+    }
+
     @Override
     public String owner() {
         return fingerprint;

@@ -70,8 +70,8 @@ public final class TwoStageStage {
                 f -> setup.decode(f.read(ConvergeStage.RESULT)),
                 () -> second(first, setup, plrs, pretrain, true, progress), progress);
         TrainingRun run = new TrainingRun(id, NAME, plrs.plrSecond(), c.geometryFlrLow(), first.seed());
-        Trained done = setup.finetune(first, c.geometryFlrLow(), start, StageCheckpoints.training(dir, fingerprint,
-                run, progress));
+        Trained done = StageCheckpoints.training(dir, fingerprint, run, progress)
+                .compute(sink -> setup.finetune(first, c.geometryFlrLow(), start, sink));
         double secondAccuracy = ((Number) secondDone.manifest().metrics().get("testAccuracy")).doubleValue();
         BaselineResults.TwoStage result = new BaselineResults.TwoStage(first.seed(), plrs.plrFirst(),
                 plrs.plrSecond(), secondAccuracy, done.testAccuracy());
@@ -107,8 +107,8 @@ public final class TwoStageStage {
                     progress);
             StageCheckpoints sink = StageCheckpoints.training(second, fingerprint,
                     new TrainingRun(id, NAME, plrs.plrSecond(), null, first.seed()), progress);
-            Continued run = setup.continueTraining(first, start, plrs.plrSecond(), "two-stage-order", 2.0, false,
-                    sink);
+            Continued run = sink.compute(s -> setup.continueTraining(first, start, plrs.plrSecond(), "two-stage-order",
+                    2.0, false, s));
             sink.write(ConvergeStage.RESULT, run.point());
             second.commit(NAME, fingerprint, inputs, List.of(ConvergeStage.RESULT),
                     Map.of("testAccuracy", run.testAccuracy(), "epochs", run.epochs()), CodeVersion.full());

@@ -49,7 +49,7 @@ class StagesTest {
         return TinyStudy.input(id, Map.of("plrs", List.of(1e-3, 0.1), "testSize", 500, "singleFeatureSize", 300));
     }
 
-    private void runBranch(FileSystemArtifactStore store, String id, double plr) throws Exception {
+    private void runBranch(io.lrsweep.storage.ArtifactStore store, String id, double plr) throws Exception {
         new PretrainStage(store, compute).run(id, plr, 0, false, StageProgress.NONE);
         for (double flr : List.of(3.16e-5, 7.5e-3)) {
             new FinetuneStage(store, compute).run(id, plr, 0, flr, false, StageProgress.NONE);
@@ -256,8 +256,10 @@ class StagesTest {
         o.put("pretrainIterations", 500);
         o.put("convergenceBudget", 20);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("straight"));
-        FileSystemArtifactStore stopping = new FileSystemArtifactStore(root.resolve("stopping"));
-        for (FileSystemArtifactStore s : List.of(straight, stopping)) {
+        // Resume checkpoints are stored slowly here, as on a store far away: the stop's must still be
+        // stored before the stage ends.
+        var stopping = new SlowResumeWrites(new FileSystemArtifactStore(root.resolve("stopping")));
+        for (io.lrsweep.storage.ArtifactStore s : List.of(straight, stopping)) {
             new PlanStage(s).run(study, "wf", false);
             runBranch(s, "t10", 0.1);
             new BaselinePlanStage(s, compute).run("t10", false, StageProgress.NONE);
@@ -288,9 +290,11 @@ class StagesTest {
         StageProgress shutDown = shutDownAfter(5000, run -> true);
         assertThatThrownBy(() -> new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, shutDown))
                 .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 5500 of 10000");
+        String dir = StudyLayout.converge("t10", 0.1, 0);
+        assertThat(io.lrsweep.science.CheckpointFormat.decode(stopping.get(dir + "/resume.ckpt")).state().iteration())
+                .as("the stop's resume point, stored before the stage ends").isEqualTo(5500);
         new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, StageProgress.NONE);
         assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(9500);
-        String dir = StudyLayout.converge("t10", 0.1, 0);
         assertThat(straight.list(dir)).isNotEmpty().isEqualTo(stopping.list(dir));
         for (String key : straight.list(dir)) {
             if (!key.endsWith("MANIFEST.json")) {
@@ -311,6 +315,48 @@ class StagesTest {
                 return which.test(run) ? new io.lrsweep.science.StopAfter(steps) : TrainingListener.NONE;
             }
         };
+    }
+
+    /** A store whose writes of resume checkpoints take 300 ms each; everything else as {@code inner}. */
+    private record SlowResumeWrites(FileSystemArtifactStore inner) implements io.lrsweep.storage.ArtifactStore {
+        @Override
+        public io.lrsweep.storage.StoredObject put(String key, io.lrsweep.storage.Payload data)
+                throws java.io.IOException {
+            if (key.endsWith(StageSink.RESUME)) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            return inner.put(key, data);
+        }
+
+        @Override
+        public java.io.InputStream open(String key) throws java.io.IOException {
+            return inner.open(key);
+        }
+
+        @Override
+        public Optional<Long> size(String key) throws java.io.IOException {
+            return inner.size(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws java.io.IOException {
+            return inner.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) throws java.io.IOException {
+            inner.delete(key);
+        }
+
+        @Override
+        public String describe() {
+            return "slow " + inner.describe();
+        }
     }
 
     /** A sink that keeps nothing: for runs whose checkpoints a test does not need. */
