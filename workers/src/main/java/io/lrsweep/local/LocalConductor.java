@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The real Conductor OSS server jar run as a local process with SQLite persistence under
  * {@code <home>/conductor}, listening on 127.0.0.1. The jar comes from the Maven cache (fetched
- * with {@code mvn dependency:get} when absent) and is never part of the repository.
+ * with {@code mvn dependency:get} when absent) and is never part of the repository; it starts
+ * unpacked, with a class cache, from {@link #machineCache} ({@link UnpackedServer}).
  */
 public final class LocalConductor {
     public static final String SERVER_VERSION = "3.32.3";
@@ -73,8 +74,14 @@ public final class LocalConductor {
         Path jar = serverJar(out);
         Files.createDirectories(dir.resolve("tmp"));
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(UnpackedServer.HEAP);
+        Optional<UnpackedServer> unpacked = UnpackedServer.of(jar, machineCache(), java, out);
+        if (unpacked.isPresent()) {
+            jar = unpacked.get().jar();
+            cmd.addAll(unpacked.get().classCacheOptions(Runtime.version().feature(), out));
+        }
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--conductor.file-storage.parentDir=" + dir.resolve("files"),
                 // The server's own pollers run whether or not a study does: every system-task type
@@ -103,7 +110,8 @@ public final class LocalConductor {
                 out.println("Conductor is up: API " + url() + "/api, Swagger UI " + url() + "/swagger-ui/index.html");
                 return true;
             }
-            Thread.sleep(1000);
+            // A start from the class cache takes ~4 s: a second between looks would add a quarter of it.
+            Thread.sleep(250);
         }
         p.destroy();
         throw new IOException("Conductor did not become healthy within " + START_TIMEOUT.toSeconds() + " s; see "
@@ -158,6 +166,16 @@ public final class LocalConductor {
             throw new IOException("could not fetch " + ARTIFACT + " with Maven (exit " + mvn.exitValue() + ")");
         }
         return cached;
+    }
+
+    /**
+     * Where the unpacked server and its class cache live, shared by every lrsweep home of this user:
+     * {@code $XDG_CACHE_HOME/lrsweep}, else {@code ~/.cache/lrsweep}.
+     */
+    static Path machineCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("lrsweep");
     }
 
     private static Path mavenRepository() {
