@@ -12,7 +12,9 @@ import io.lrsweep.study.StageTally;
 import io.lrsweep.study.StageTimes;
 import io.lrsweep.study.StudyResolver;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,18 +60,21 @@ public record StudyProgress(String workflowId, String status, String reason, int
         return !status.equals("RUNNING") && !status.equals("PAUSED");
     }
 
-    /** The whole study from the server: every branch with its tasks (one request per branch). */
+    /** The whole study from the server: every branch (and group of branches) with its tasks, one request each. */
     public static StudyProgress of(ConductorApi api, String workflowId) throws IOException {
         Workflow wf = api.workflow(workflowId);
         Map<String, StageCount> stages = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         int branches = 0;
-        List<Task> all = new ArrayList<>(wf.getTasks());
-        for (Task t : wf.getTasks()) {
-            // A retried branch was replaced by a new instance: its tasks are not the study's any more.
+        List<Task> all = new ArrayList<>();
+        Deque<Task> toRead = new ArrayDeque<>(wf.getTasks());
+        while (!toRead.isEmpty()) {
+            Task t = toRead.pop();
+            all.add(t);
+            // A retried branch or group was replaced by a new instance: its tasks are not the study's any more.
             if (t.getTaskType().equals("SUB_WORKFLOW") && t.getSubWorkflowId() != null && !t.isRetried()) {
-                branches++;
-                all.addAll(api.workflow(t.getSubWorkflowId()).getTasks());
+                branches += LrsweepWorkflow.BRANCH.workflowName().equals(t.getTaskDefName()) ? 1 : 0;
+                toRead.addAll(api.workflow(t.getSubWorkflowId()).getTasks());
             }
         }
         StageClock clock = new StageClock(System.currentTimeMillis());

@@ -88,10 +88,8 @@ class TaskTypeTest {
                 .doesNotContainKey((String) none.get("roundRuns"));
         assertThat(some).containsEntry("nextRound", true).containsEntry("round", 2);
         assertThat(none).containsEntry("nextRound", false);
-        var branches = (List<Map<String, Object>>) some.get("dynamicTasks");
-        assertThat(branches).hasSize(2 * c.seeds())
-                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
-        var inputs = (Map<String, Map<String, Object>>) some.get("dynamicTasksInput");
+        var inputs = branchInputs(some);
+        assertThat(inputs).hasSize(2 * c.seeds());
         // References name the round, so that no two rounds' branches share one.
         assertThat(inputs).containsKey("round2_branch_0");
         assertThat(inputs.get("round2_branch_" + c.seeds())).containsEntry("plr", 7.5e-3).containsEntry("seed", 0);
@@ -102,10 +100,8 @@ class TaskTypeTest {
     void thePlanForksOneBranchPerPlrAndSeedAndASyntheticBranchOneFinetuneTaskAndOneAverageTask() {
         var c = Presets.find("synthetic-quick").orElseThrow().withStudyId("s");
         Map<String, Object> out = StudyForks.planOutput(StudyPlan.of(c, false));
-        var branches = (List<Map<String, Object>>) out.get("dynamicTasks");
-        assertThat(branches).hasSize(c.plrs().size() * c.seeds())
-                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
-        var inputs = (Map<String, Map<String, Object>>) out.get("dynamicTasksInput");
+        var inputs = branchInputs(out);
+        assertThat(inputs).hasSize(c.plrs().size() * c.seeds());
         var first = inputs.get("branch_0");
         assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0).doesNotContainKey("stageTasks");
         var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), c.kind(), false);
@@ -115,6 +111,56 @@ class TaskTypeTest {
         var stageInputs = (Map<String, Map<String, Object>>) fork.get("stageInputs");
         assertThat(stageInputs.get("finetune_0")).containsEntry("flrs", c.flrs());
         assertThat(stageInputs.get("average")).containsEntry("ks", c.swaKs());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aStudyOfMoreThanFiftyBranchesForksGroupsOfAtMostFiftyThatHoldEveryBranchOnceInThePlansOrder() {
+        var small = StudyResolver.resolve(Map.of("preset", "synthetic-quick", "overrides", Map.of("seeds", 2)), "s");
+        var flat = (List<Map<String, Object>>) StudyForks.planOutput(StudyPlan.of(small, false)).get("dynamicTasks");
+        assertThat(flat).hasSize(small.plrs().size() * 2)
+                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+
+        var paper = Presets.find("synthetic-paper").orElseThrow().withStudyId("s");
+        StudyPlan plan = StudyPlan.of(paper, false);
+        Map<String, Object> out = StudyForks.planOutput(plan);
+        var groups = (List<Map<String, Object>>) out.get("dynamicTasks");
+        assertThat(groups).hasSize(Math.ceilDiv(plan.branches().size(), StudyForks.MOST_BRANCHES_PER_FORK))
+                .allSatisfy(g -> assertThat(g.get("name")).isEqualTo(LrsweepWorkflow.BRANCH_GROUP.workflowName()));
+        assertThat(out).containsEntry("branches", plan.branches().size());
+        var groupInputs = (Map<String, Map<String, Object>>) out.get("dynamicTasksInput");
+        assertThat(groupInputs.values()).allSatisfy(g -> {
+            assertThat((List<?>) g.get("branchTasks")).hasSizeLessThanOrEqualTo(StudyForks.MOST_BRANCHES_PER_FORK)
+                    .hasSameSizeAs(((Map<?, ?>) g.get("branchInputs")).keySet());
+            assertThat(g).containsEntry("studyId", "s");
+        });
+        var inputs = branchInputs(out);
+        assertThat(inputs.keySet()).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, plan.branches().size()).mapToObj(i -> "branch_" + i).toList());
+        for (int i = 0; i < plan.branches().size(); i++) {
+            assertThat(inputs.get("branch_" + i)).containsEntry("plr", plan.branches().get(i).plr())
+                    .containsEntry("seed", plan.branches().get(i).seed());
+        }
+    }
+
+    /** The branches' inputs of a fork's output, by reference, through its groups if it has any. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> branchInputs(Map<String, Object> forkOutput) {
+        var tasks = (List<Map<String, Object>>) forkOutput.get("dynamicTasks");
+        var inputs = (Map<String, Map<String, Object>>) forkOutput.get("dynamicTasksInput");
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> t : tasks) {
+            String ref = (String) t.get("taskReferenceName");
+            if (t.get("name").equals(LrsweepWorkflow.BRANCH_GROUP.workflowName())) {
+                var members = (List<Map<String, Object>>) inputs.get(ref).get("branchTasks");
+                assertThat(members).allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+                out.putAll((Map<String, Map<String, Object>>) inputs.get(ref).get("branchInputs"));
+            } else {
+                assertThat(t.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName());
+                out.put(ref, inputs.get(ref));
+            }
+        }
+        return out;
     }
 
     @Test

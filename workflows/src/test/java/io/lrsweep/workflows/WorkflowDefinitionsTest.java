@@ -32,7 +32,7 @@ class WorkflowDefinitionsTest {
     void everySimpleTaskOfTheWorkflowsHasATaskDefinition() throws IOException {
         // That these are exactly the workers' task types is checked in the workers' TaskTypeTest.
         Set<String> defined = taskNames();
-        for (String wf : new String[] {"lrsweep_study.json", "lrsweep_branch.json"}) {
+        for (String wf : new String[] {"lrsweep_study.json", "lrsweep_branch.json", "lrsweep_branches.json"}) {
             for (JsonNode t : everyTask(read(wf).get("tasks"))) {
                 if (t.get("type").asText().equals("SIMPLE")) {
                     assertThat(defined).as(wf).contains(t.get("name").asText());
@@ -62,7 +62,7 @@ class WorkflowDefinitionsTest {
 
     @Test
     void dynamicForksReadTheParametersThatTheirInputsProvide() throws IOException {
-        for (String wf : new String[] {"lrsweep_study.json", "lrsweep_branch.json"}) {
+        for (String wf : new String[] {"lrsweep_study.json", "lrsweep_branch.json", "lrsweep_branches.json"}) {
             JsonNode def = read(wf);
             assertThat(def.get("name").asText()).isEqualTo(wf.replace(".json", ""));
             int forks = 0;
@@ -79,7 +79,7 @@ class WorkflowDefinitionsTest {
                     }
                 }
             }
-            // The study: branches, ten refinement rounds, baselines; the branch: its stages.
+            // The study: branches, ten refinement rounds, baselines; the branch: its stages; a group: its branches.
             assertThat(forks).as(wf).isEqualTo(wf.startsWith("lrsweep_study") ? 12 : 1);
         }
     }
