@@ -37,6 +37,9 @@ class ConductorRestartIT {
             long downAt = System.currentTimeMillis();
             // SIGKILL, as a crash or a node loss: no time for the server to finish anything.
             lab.killServer();
+            // The outage must outlast a stage's end, so that a finished result waits for the server: one
+            // that restarts in 4 s from its class cache would otherwise be back before a pre-training ends.
+            worker.awaitLog("Conductor did not take the result of task", Duration.ofMinutes(2));
             assertThat(lab.conductor.up(System.out)).isTrue();
             long upAt = System.currentTimeMillis();
             StudyProgress p = StudyCompletion.await(lab.api, id, Duration.ofMinutes(6));
