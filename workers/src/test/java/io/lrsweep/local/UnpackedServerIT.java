@@ -48,7 +48,7 @@ class UnpackedServerIT {
     }
 
     @Test
-    void aJarThatCannotBeUnpackedFallsBackToItselfAndLeavesNothing() throws Exception {
+    void aJarThatCannotBeUnpackedIsStartedAsItIsAndLeavesOnlyTheLogItNames() throws Exception {
         Path notBoot = cacheRoot.resolve("in").resolve("not-a-boot.jar");
         Files.createDirectories(notBoot.getParent());
         Files.writeString(notBoot, "not a jar");
@@ -57,6 +57,9 @@ class UnpackedServerIT {
         assertThat(UnpackedServer.of(notBoot, root, JAVA, out)).isEmpty();
         assertThat(printed.toString()).contains("Could not unpack").contains("slower");
         assertThat(UnpackedServer.folder(notBoot, root)).doesNotExist();
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left).singleElement().satisfies(log -> assertThat(printed.toString()).contains(log.toString()));
+        }
     }
 
     @Test
