@@ -82,6 +82,20 @@ public final class ReportCharts {
         figures.put("average-accuracy.png", new Figure(chart("SWA: test accuracy", "test accuracy", rows, swa),
                 "The paper: weight averaging, like fine-tuning, is best for PLRs in the 2A band."));
 
+        StudyReport.Best bestFt = r.summary().bestFinetune();
+        StudyReport.Best bestSwa = r.summary().bestAverage();
+        if (rows.get(0).seeds() > 1 && bestFt != null && bestSwa != null) {
+            Map<String, Function<StudyReport.PlrRow, SeedValues>> seeds = new LinkedHashMap<>();
+            seeds.put("pre-training", row -> row.pretrain().perSeed());
+            seeds.put("FT, FLR " + bestFt.flr(), row -> row.finetune().stream()
+                    .filter(f -> f.flr() == bestFt.flr()).findFirst().orElseThrow().perSeed());
+            seeds.put("SWA, K=" + bestSwa.k(), row -> row.average().stream()
+                    .filter(a -> a.k() == bestSwa.k()).findFirst().orElseThrow().perSeed());
+            figures.put("seed-accuracy.png", new Figure(seedPoints("Test accuracy seed by seed (lines: means)", rows,
+                    seeds), "Every seed's test accuracy at the best FLR and K, and pre-training: how far the seeds"
+                    + " spread around the means the claims are read from."));
+        }
+
         figures.put("angles.png", new Figure(chart("Angular distance between points", "angle (rad)", rows,
                 geometry(rows, StudyReport.PairGeometry::angle)), "The paper: in 2A the SWA and fine-tuned points"
                 + " are close (small angles); angles grow through 2B (seed means)."));
@@ -192,6 +206,37 @@ public final class ReportCharts {
                 renderer.setSeriesStroke(i, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {6f, 4f}, 0f));
             }
+        }
+        plot.setRenderer(renderer);
+        shadeRegimes(plot, rows);
+        return png(chart);
+    }
+
+    /** Seed means as lines and each seed's value as a point of the same colour. */
+    private static byte[] seedPoints(String title, List<StudyReport.PlrRow> rows,
+                                     Map<String, Function<StudyReport.PlrRow, SeedValues>> series) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var e : series.entrySet()) {
+            XYSeries mean = new XYSeries(e.getKey(), false, true);
+            XYSeries each = new XYSeries(e.getKey() + ", seeds", false, true);
+            for (var row : rows) {
+                SeedValues v = e.getValue().apply(row);
+                mean.add(row.plr(), v.mean());
+                v.bySeed().values().forEach(x -> each.add(row.plr(), x));
+            }
+            data.addSeries(mean);
+            data.addSeries(each);
+        }
+        JFreeChart chart = againstPlr(title, "test accuracy", data);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            Color color = Color.getHSBColor((i / 2) / (float) series.size(), 0.8f, 0.75f);
+            renderer.setSeriesPaint(i, color);
+            boolean points = i % 2 == 1;
+            renderer.setSeriesLinesVisible(i, !points);
+            renderer.setSeriesShapesVisible(i, points);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
         }
         plot.setRenderer(renderer);
         shadeRegimes(plot, rows);

@@ -103,13 +103,15 @@ public final class ReportPages {
         featureHeaders(first.features()).forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
         b.append("</tr>\n");
         for (var row : r.perPlr()) {
-            b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.round()).append("</td><td>")
-                    .append(row.regime()).append("</td><td>")
-                    .append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td><td>")
-                    .append(num(row.typicalMaxTestBarrier())).append("</td><td>")
-                    .append(num(row.pretrain().testAccuracy())).append("</td>");
-            row.finetune().forEach(f -> b.append("<td>").append(num(f.testAccuracy())).append("</td>"));
-            row.average().forEach(a -> b.append("<td>").append(num(a.testAccuracy())).append("</td>"));
+            b.append("<tr><td>").append(fmt(row.plr())).append("</td><td>").append(row.round()).append("</td>")
+                    .append(regime(row))
+                    .append("<td>").append(row.seeds()).append("</td><td>").append(row.convergedSeeds()).append("</td>")
+                    .append(spread(row.typicalMaxTestBarrier(), row.maxTestBarrierPerSeed(), row.maxTestBarrierIqr(),
+                            "IQR"))
+                    .append(spread(row.pretrain().testAccuracy(), row.pretrain().perSeed(),
+                            row.pretrain().testAccuracyStd(), "±"));
+            row.finetune().forEach(f -> b.append(spread(f.testAccuracy(), f.perSeed(), f.testAccuracyStd(), "±")));
+            row.average().forEach(a -> b.append(spread(a.testAccuracy(), a.perSeed(), a.testAccuracyStd(), "±")));
             row.geometry().forEach(g -> b.append("<td>").append(num(g.angle())).append("</td><td>")
                     .append(num(g.barrierTestMedian())).append("</td>"));
             featureValues(row.features()).forEach(v -> b.append("<td>").append(num(v)).append("</td>"));
@@ -145,6 +147,28 @@ public final class ReportPages {
 
     private static String opt(Double v) {
         return v == null ? "none" : fmt(v);
+    }
+
+    /** The PLR's regime and, with several seeds, how many of them would get it on their own. */
+    private static String regime(StudyReport.PlrRow row) {
+        SeedRegimes s = row.seedRegimes();
+        if (s.of() < 2) {
+            return "<td>" + row.regime() + "</td>";
+        }
+        return "<td title=\"per seed: " + esc(s.bySeed().toString()) + "\">" + row.regime() + " (" + s.agree() + "/"
+                + s.of() + " seeds)</td>";
+    }
+
+    /**
+     * A cell: the value, and with several seeds its spread ({@code ± std}, or the IQR of a median)
+     * and each seed's value on hover.
+     */
+    private static String spread(double value, SeedValues perSeed, double spread, String kind) {
+        if (perSeed.count() < 2) {
+            return "<td>" + num(value) + "</td>";
+        }
+        String shown = kind.equals("±") ? num(value) + " ± " + num(spread) : num(value) + " (IQR " + num(spread) + ")";
+        return "<td title=\"per seed: " + esc(perSeed.bySeed().toString()) + "\">" + shown + "</td>";
     }
 
     private static String fmt(double v) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -87,17 +88,23 @@ public final class StudyAggregation {
         // A PLR is classified by its typical seed: it converges when most seeds did, and its barrier
         // is the median over seeds of each seed's largest test barrier, so one seed that jumps out of
         // the basin does not decide the regime of the PLR on its own.
-        double typicalBarrier = Vectors.median(runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray());
+        double[] maxBarriers = runs.stream().mapToDouble(BranchResults::maxTestBarrier).toArray();
+        double typicalBarrier = Vectors.median(maxBarriers);
         Regime regime = t.classify(2 * converged > runs.size(), preTest, typicalBarrier);
+        SortedMap<Integer, String> seedRegimes = new TreeMap<>();
+        runs.forEach(r -> seedRegimes.put(r.seed(), t.classify(r.converged(), r.pretrainCurveAccuracy(),
+                r.maxTestBarrier()).label()));
         List<StudyReport.FlrAccuracy> ft = new ArrayList<>();
         for (double flr : c.flrs()) {
+            SeedValues test = perSeed(runs, r -> finetune(r, flr).testAccuracy());
             ft.add(new StudyReport.FlrAccuracy(flr, mean(runs, r -> finetune(r, flr).testAccuracy()),
-                    mean(runs, r -> finetune(r, flr).trainAccuracy())));
+                    mean(runs, r -> finetune(r, flr).trainAccuracy()), test.std(), test));
         }
         List<StudyReport.KAccuracy> avg = new ArrayList<>();
         for (int k : c.swaKs()) {
+            SeedValues test = perSeed(runs, r -> average(r, k).testAccuracy());
             avg.add(new StudyReport.KAccuracy(k, mean(runs, r -> average(r, k).testAccuracy()),
-                    mean(runs, r -> average(r, k).trainAccuracy())));
+                    mean(runs, r -> average(r, k).trainAccuracy()), test.std(), test));
         }
         Map<String, StudyReport.FeatureSummary> points = new LinkedHashMap<>();
         List<Function<BranchResults, BranchResults.Point>> at = List.of(BranchResults::pretrain,
@@ -108,12 +115,16 @@ public final class StudyAggregation {
             points.put(StudyReport.FeaturePoints.NAMES.get(i), new StudyReport.FeatureSummary(
                     meanFeatures(runs, r -> at.get(pi).apply(r).features())));
         }
+        SeedValues preTests = perSeed(runs, BranchResults::pretrainCurveAccuracy);
         return new StudyReport.PlrRow(plr, round, regime.label(), runs.size(), converged,
-                mean(runs, BranchResults::minEpochLoss), typicalBarrier,
+                new SeedRegimes(regime.label(), seedRegimes), mean(runs, BranchResults::minEpochLoss), typicalBarrier,
+                iqr(maxBarriers), perSeed(runs, BranchResults::maxTestBarrier),
                 new StudyReport.Accuracy(preTest, mean(runs, r -> r.pretrain().testAccuracy()),
-                        mean(runs, r -> r.pretrain().trainAccuracy()), mean(runs, r -> r.pretrain().testLoss())),
-                ft, avg, geometry, new StudyReport.FeaturePoints(points), sharpness(runs), weightNorms(runs),
-                meanCurve(runs, BranchResults::epochLoss));
+                        mean(runs, r -> r.pretrain().trainAccuracy()), mean(runs, r -> r.pretrain().testLoss()),
+                        preTests.std(), preTests),
+                ft, avg, geometry, new StudyReport.FeaturePoints(points),
+                perSeed(runs, r -> PaperClaims.concentration(finetune(r, c.geometryFlrLow()).features(), c.chance())),
+                sharpness(runs), weightNorms(runs), meanCurve(runs, BranchResults::epochLoss));
     }
 
     /**
@@ -247,10 +258,14 @@ public final class StudyAggregation {
         List<StudyReport.ConvergenceSummary> out = new ArrayList<>();
         byPlr.forEach((plr, seeds) -> {
             int converged = (int) seeds.stream().filter(BaselineResults.Convergence::converged).count();
+            SortedMap<Integer, Double> test = new TreeMap<>();
+            seeds.forEach(r -> test.put(r.seed(), r.testAccuracy()));
+            SeedValues perSeed = new SeedValues(test);
             out.add(new StudyReport.ConvergenceSummary(plr, 2 * converged > seeds.size(), converged,
                     Math.round(Vectors.median(seeds.stream().mapToDouble(BaselineResults.Convergence::steps).toArray())),
                     Math.round(Vectors.median(seeds.stream().mapToDouble(BaselineResults.Convergence::epochs).toArray())),
-                    seeds.stream().mapToDouble(BaselineResults.Convergence::testAccuracy).average().orElseThrow()));
+                    seeds.stream().mapToDouble(BaselineResults.Convergence::testAccuracy).average().orElseThrow(),
+                    perSeed.std(), perSeed));
         });
         return out;
     }
@@ -272,6 +287,13 @@ public final class StudyAggregation {
     private static BranchResults.Point average(BranchResults r, int k) {
         return r.average().stream().filter(p -> p.k() == k).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("branch plr=" + r.plr() + " has no average k=" + k));
+    }
+
+    /** {@code f} of each seed's run. */
+    private static SeedValues perSeed(List<BranchResults> runs, ToDoubleFunction<BranchResults> f) {
+        SortedMap<Integer, Double> bySeed = new TreeMap<>();
+        runs.forEach(r -> bySeed.put(r.seed(), f.applyAsDouble(r)));
+        return new SeedValues(bySeed);
     }
 
     private static double mean(List<BranchResults> runs, ToDoubleFunction<BranchResults> f) {

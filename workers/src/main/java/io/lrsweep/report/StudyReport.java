@@ -48,7 +48,9 @@ public record StudyReport(
      * the median steps and epochs (from the start of pre-training) and the mean test accuracy.
      */
     public record ConvergenceSummary(double plr, boolean converged, @JsonProperty("converged_seeds") int convergedSeeds,
-                                     long steps, long epochs, @JsonProperty("test_accuracy") double testAccuracy) {
+                                     long steps, long epochs, @JsonProperty("test_accuracy") double testAccuracy,
+                                     @JsonProperty("test_accuracy_std") double testAccuracyStd,
+                                     @JsonProperty("test_accuracy_per_seed") SeedValues perSeed) {
     }
 
     /** Two-stage pre-training: the two PLRs and the seed-mean test accuracy after them and after fine-tuning. */
@@ -77,14 +79,21 @@ public record StudyReport(
             String regime,
             int seeds,
             @JsonProperty("converged_seeds") int convergedSeeds,
+            /** Each seed's own regime, by the same rule applied to that seed alone, in seed order. */
+            @JsonProperty("seed_regimes") SeedRegimes seedRegimes,
             @JsonProperty("min_epoch_loss") double minEpochLoss,
             /** Median over seeds of each seed's largest test barrier: the 2A/2B criterion. */
             @JsonProperty("typical_max_test_barrier") double typicalMaxTestBarrier,
+            /** Inter-quartile range over seeds of each seed's largest test barrier. */
+            @JsonProperty("max_test_barrier_iqr") double maxTestBarrierIqr,
+            @JsonProperty("max_test_barrier_per_seed") SeedValues maxTestBarrierPerSeed,
             Accuracy pretrain,
             List<FlrAccuracy> finetune,
             List<KAccuracy> average,
             List<PairGeometry> geometry,
             FeaturePoints features,
+            /** Each seed's feature concentration at the low-FLR fine-tuned point (images: over the Fourier bands). */
+            @JsonProperty("finetune_low_concentration_per_seed") SeedValues finetuneLowConcentration,
             SharpnessRow sharpness,
             @JsonProperty("weight_norms") Histogram weightNorms,
             /** Seed-mean training loss of each pre-training epoch (for the curves figure; not in results.json). */
@@ -98,15 +107,23 @@ public record StudyReport(
     public record Accuracy(@JsonProperty("test_accuracy") double testAccuracy,
                            @JsonProperty("point_test_accuracy") double pointTestAccuracy,
                            @JsonProperty("train_accuracy") double trainAccuracy,
-                           @JsonProperty("test_loss") double testLoss) {
+                           @JsonProperty("test_loss") double testLoss,
+                           @JsonProperty("test_accuracy_std") double testAccuracyStd,
+                           @JsonProperty("test_accuracy_per_seed") SeedValues perSeed) {
     }
 
+    /** Fine-tuning with one FLR: seed means, the test accuracy's standard deviation and each seed's. */
     public record FlrAccuracy(double flr, @JsonProperty("test_accuracy") double testAccuracy,
-                              @JsonProperty("train_accuracy") double trainAccuracy) {
+                              @JsonProperty("train_accuracy") double trainAccuracy,
+                              @JsonProperty("test_accuracy_std") double testAccuracyStd,
+                              @JsonProperty("test_accuracy_per_seed") SeedValues perSeed) {
     }
 
+    /** SWA over K checkpoints: seed means, the test accuracy's standard deviation and each seed's. */
     public record KAccuracy(int k, @JsonProperty("test_accuracy") double testAccuracy,
-                            @JsonProperty("train_accuracy") double trainAccuracy) {
+                            @JsonProperty("train_accuracy") double trainAccuracy,
+                            @JsonProperty("test_accuracy_std") double testAccuracyStd,
+                            @JsonProperty("test_accuracy_per_seed") SeedValues perSeed) {
     }
 
     /**

@@ -104,6 +104,69 @@ class StudyAggregationTest {
         assertThat(r.thresholds()).containsEntry("barrier_limit", 0.01).containsEntry("convergence_loss", 0.01);
     }
 
+    /** Three seeds per PLR; at 1e-2 the FT accuracies of the seeds are {@code ft2a}, at 1e-3 0.80 each. */
+    private static StudyReport threeSeeds(double[] ft2a) {
+        Map<String, Object> in = new HashMap<>();
+        in.put("preset", "synthetic-quick");
+        in.put("overrides", Map.of("plrs", List.of(1e-3, 1e-2, 0.3), "seeds", 3));
+        StudyConfig c = StudyResolver.resolve(in, "agg3");
+        Map<Double, List<BranchResults>> b = new TreeMap<>();
+        b.put(1e-3, List.of(branch(c, 1e-3, 0, true, 0.74, 0.80, 0.0, 0.1), branch(c, 1e-3, 1, true, 0.76, 0.80, 0.0,
+                0.2), branch(c, 1e-3, 2, true, 0.78, 0.80, 0.0, 0.3)));
+        // Seed 2 jumps out of the basin (barrier 0.05): on its own it would be 2B.
+        b.put(1e-2, List.of(branch(c, 1e-2, 0, false, 0.75, ft2a[0], 0.002, 0.5), branch(c, 1e-2, 1, false, 0.75,
+                ft2a[1], 0.004, 0.1), branch(c, 1e-2, 2, false, 0.75, ft2a[2], 0.05, 0.6)));
+        b.put(0.3, List.of(branch(c, 0.3, 0, false, 0.10, 0.10, 0.0, 0.0), branch(c, 0.3, 1, false, 0.10, 0.10, 0.0,
+                0.0), branch(c, 0.3, 2, false, 0.10, 0.10, 0.0, 0.0)));
+        return StudyAggregation.aggregate(c, b, List.of(), List.of());
+    }
+
+    private static String verdict(StudyReport r, String claimStart) {
+        return r.summary().claims().stream().filter(x -> x.claim().startsWith(claimStart)).findFirst().orElseThrow()
+                .verdict();
+    }
+
+    @Test
+    void everyAccuracyCarriesItsSeedsTheirStandardDeviationAndEachSeedsOwnRegime() {
+        StudyReport r = threeSeeds(new double[] {0.81, 0.82, 0.86});
+        StudyReport.PlrRow first = r.perPlr().get(0);
+        // 0.74, 0.76, 0.78: mean 0.76, sample standard deviation 0.02.
+        assertThat(first.pretrain().perSeed().bySeed()).containsExactly(Map.entry(0, 0.74), Map.entry(1, 0.76),
+                Map.entry(2, 0.78));
+        assertThat(first.pretrain().testAccuracyStd()).isCloseTo(0.02, within(1e-12));
+        StudyReport.PlrRow band = r.perPlr().get(1);
+        // Low FLR 0.81, 0.82, 0.86: mean 0.83, std sqrt(((-0.02)^2 + (-0.01)^2 + 0.03^2) / 2) = sqrt(0.0007).
+        StudyReport.FlrAccuracy low = band.finetune().get(0);
+        assertThat(low.testAccuracy()).isCloseTo(0.83, within(1e-12));
+        assertThat(low.testAccuracyStd()).isCloseTo(Math.sqrt(0.0007), within(1e-12));
+        assertThat(band.regime()).isEqualTo("2A");
+        assertThat(band.seedRegimes().bySeed()).containsExactly(Map.entry(0, "2A"), Map.entry(1, "2A"),
+                Map.entry(2, "2B"));
+        assertThat(band.seedRegimes().agree()).isEqualTo(2);
+        assertThat(band.maxTestBarrierPerSeed().bySeed()).containsEntry(2, 0.05);
+        assertThat(band.maxTestBarrierIqr()).isCloseTo((0.004 + 0.05) / 2 - (0.002 + 0.004) / 2, within(1e-12));
+        assertThat(ReportPages.html(r, Map.of(), new ReportProvenance(config(), null, ReportLinks.NONE, "test")))
+                .contains("2A (2/3 seeds)")
+                .contains("0.8300 ± 0.0265");
+    }
+
+    @Test
+    void aClaimHoldsOnlyWhenTheSeedMeanAndMostSeedsShowIt() {
+        // Against 0.80 per seed at the last converging PLR: +1, +2 and +6 points: yes.
+        assertThat(verdict(threeSeeds(new double[] {0.81, 0.82, 0.86}), "the best fine-tuned")).isEqualTo("yes");
+        // One seed's +9 points carries the mean, the two others lose a point: the seeds disagree.
+        assertThat(verdict(threeSeeds(new double[] {0.79, 0.79, 0.89}), "the best fine-tuned"))
+                .isEqualTo("inconclusive");
+        // Every seed loses: no.
+        assertThat(verdict(threeSeeds(new double[] {0.79, 0.78, 0.795}), "the best fine-tuned")).isEqualTo("no");
+        // Concentration 0.5, 0.1, 0.6 in 2A against 0.1, 0.2, 0.3 at the smallest PLR: +0.4, −0.1, +0.3.
+        StudyReport r = threeSeeds(new double[] {0.81, 0.82, 0.86});
+        assertThat(verdict(r, "2A models learn a sparser")).isEqualTo("yes");
+        assertThat(r.summary().claims()).filteredOn(x -> x.claim().startsWith("2A models learn a sparser"))
+                .singleElement().satisfies(x -> assertThat(x.evidence()).contains("+0.40, -0.10, +0.30")
+                        .contains("2 of 3 seeds above 0"));
+    }
+
     @Test
     void theBaselinesAreChosenFromTheRegimesAndTheirClaimsAnswered() {
         StudyConfig c = config();
