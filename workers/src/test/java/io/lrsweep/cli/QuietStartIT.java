@@ -26,10 +26,16 @@ class QuietStartIT {
     }
 
     private Run bench(String... extra) throws Exception {
+        return bench(List.of(), extra);
+    }
+
+    /** {@code prefix} runs before java, e.g. taskset. */
+    private Run bench(List<String> prefix, String... extra) throws Exception {
         String jar = System.getProperty("lrsweep.jar");
         assertThat(jar).as("run through Maven (mvn verify), which builds the jar first").isNotNull();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-jar", jar, "bench", "train",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-Djava.awt.headless=true", "-jar", jar, "bench", "train",
                 "--model", "si-convnet", "--width", "4", "--batch", "8", "--steps", "1", "--device", "cpu"));
         cmd.addAll(List.of(extra));
         ProcessBuilder b = new ProcessBuilder(cmd).directory(dir.toFile())
@@ -51,6 +57,13 @@ class QuietStartIT {
         Run quiet = bench();
         assertThat(quiet.err()).isEmpty();
         assertThat(quiet.out()).contains("PyTorch").contains("device cpu()");
+    }
+
+    /** libtorch would take one thread per visible core; the thread count changes CPU results' last bits. */
+    @Test
+    void libtorchRunsTheSameNumberOfThreadsWithOneCoreVisibleAsWithTwo() throws Exception {
+        Run oneCore = bench(List.of("taskset", "-c", "0"));
+        assertThat(oneCore.out()).contains("threads=2").contains("CPU threads 2");
     }
 
     @Test
