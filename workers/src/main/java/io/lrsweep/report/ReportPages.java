@@ -155,7 +155,9 @@ public final class ReportPages {
         if (s.of() < 2) {
             return "<td>" + row.regime() + "</td>";
         }
-        return "<td title=\"per seed: " + esc(s.bySeed().toString()) + "\">" + row.regime() + " (" + s.agree() + "/"
+        List<String> each = new ArrayList<>();
+        s.bySeed().forEach((seed, regime) -> each.add("seed " + seed + ": " + regime));
+        return "<td title=\"" + esc(String.join(", ", each)) + "\">" + row.regime() + " (" + s.agree() + "/"
                 + s.of() + " seeds)</td>";
     }
 
@@ -168,7 +170,9 @@ public final class ReportPages {
             return "<td>" + num(value) + "</td>";
         }
         String shown = kind.equals("±") ? num(value) + " ± " + num(spread) : num(value) + " (IQR " + num(spread) + ")";
-        return "<td title=\"per seed: " + esc(perSeed.bySeed().toString()) + "\">" + shown + "</td>";
+        List<String> each = new ArrayList<>();
+        perSeed.bySeed().forEach((seed, v) -> each.add("seed " + seed + ": " + num(v)));
+        return "<td title=\"" + esc(String.join(", ", each)) + "\">" + shown + "</td>";
     }
 
     private static String fmt(double v) {
