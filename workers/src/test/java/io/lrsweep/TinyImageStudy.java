@@ -16,6 +16,7 @@ public final class TinyImageStudy {
     public static Map<String, Object> input(String studyId, Map<String, Object> overrides) {
         Map<String, Object> o = new HashMap<>();
         o.put("plrs", List.of(1e-3, 0.3));
+        o.put("seeds", 1);
         o.put("flrs", List.of(1e-3, 1e-2));
         o.put("geometryFlrLow", 1e-3);
         o.put("geometryFlrHigh", 1e-2);
