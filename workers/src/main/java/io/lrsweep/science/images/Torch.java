@@ -16,8 +16,8 @@ public final class Torch {
     /**
      * libtorch's intra-op threads on the CPU. Its reductions split by thread count, so the count
      * changes the last bits of every CPU result (measured: one thread against two gave a different
-     * pre-training accuracy after 12 epochs, 0.4025 against 0.4265); fixed here, a study gives the
-     * same numbers on any machine of the same instruction set, whatever its number of cores. Two,
+     * pre-training accuracy after 12 epochs, 0.4025 against 0.4265); fixed here, a machine's number
+     * of cores no longer changes a result (its instruction set still does). Two,
      * because a worker runs its image computations one at a time and gains ~1.8× from a second core.
      */
     public static final int CPU_THREADS = 2;
