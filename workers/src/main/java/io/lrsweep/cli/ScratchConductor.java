@@ -1,5 +1,6 @@
 package io.lrsweep.cli;
 
+import io.lrsweep.local.FolderTree;
 import io.lrsweep.local.LocalConductor;
 import io.lrsweep.monitoring.WorkerIdentity;
 import io.lrsweep.monitoring.WorkerMetrics;
@@ -14,7 +15,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 
 /**
  * A throw-away local Conductor for measurements: the embedded default (SQLite) in a new temporary
@@ -81,10 +81,6 @@ final class ScratchConductor implements AutoCloseable {
             System.out.println("kept: " + home);
             return;
         }
-        try (var files = Files.walk(home)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FolderTree.delete(home);
     }
 }

@@ -136,14 +136,7 @@ public final class LocalPostgres {
         if (running()) {
             throw new IOException("PostgreSQL still runs from " + directory() + "; stop it first");
         }
-        Path dir = directory();
-        if (Files.exists(dir)) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        FolderTree.delete(directory());
     }
 
     private void create(Path dir, PrintStream out) throws IOException, InterruptedException {

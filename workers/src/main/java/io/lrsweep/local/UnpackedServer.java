@@ -65,7 +65,7 @@ final class UnpackedServer {
             out.println("Unpacking the Conductor server jar into " + dir + " (once per machine) …");
             Files.createDirectories(cacheRoot);
             Path part = cacheRoot.resolve(dir.getFileName() + ".unpacking-" + ProcessHandle.current().pid());
-            deleteTree(part);
+            FolderTree.delete(part);
             Path log = cacheRoot.resolve(dir.getFileName() + ".unpack.log");
             Process p = new ProcessBuilder(java, "-Djarmode=tools", "-jar", bootJar.toString(), "extract",
                     "--destination", part.toString())
@@ -74,7 +74,7 @@ final class UnpackedServer {
                 p.destroyForcibly();
             }
             if (p.isAlive() || p.exitValue() != 0 || !Files.isRegularFile(part.resolve(bootJar.getFileName()))) {
-                deleteTree(part);
+                FolderTree.delete(part);
                 out.println("Could not unpack the server jar (see " + log + "); starting it from the jar, which is slower");
                 return Optional.empty();
             }
@@ -82,13 +82,13 @@ final class UnpackedServer {
             Files.deleteIfExists(log);
             if (!Files.isRegularFile(dir.resolve(COMPLETE))) {
                 // Whole copies are only ever moved in, so this is a copy someone cut into: replaced.
-                deleteTree(dir);
+                FolderTree.delete(dir);
             }
             try {
                 Files.move(part, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException another) {
                 // Another start unpacked the same jar meanwhile: use its copy.
-                deleteTree(part);
+                FolderTree.delete(part);
             }
             return Optional.of(new UnpackedServer(dir, jar, java));
         } catch (IOException e) {
@@ -185,16 +185,5 @@ final class UnpackedServer {
 
     private static String jdk() {
         return Runtime.version().toString().replaceAll("[^A-Za-z0-9.]", "_");
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
