@@ -32,6 +32,13 @@ public final class StageClock {
         }
     }
 
+    /** A computed execution known by its duration alone (one stage of several in one task). */
+    public void computed(String stage, double seconds) {
+        long[] sum = computed.computeIfAbsent(stage, s -> new long[2]);
+        sum[0] += Math.round(seconds * 1e3);
+        sum[1]++;
+    }
+
     public StageTimes times() {
         if (first == Long.MAX_VALUE) {
             return StageTimes.none();

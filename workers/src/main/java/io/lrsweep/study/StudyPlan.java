@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * What a study runs: one branch per (PLR, seed), and in each branch one fine-tuning per FLR and
- * one averaging per K. {@code force} recomputes stages that have finished.
+ * one averaging per K, as its setup kind lays them out in tasks. {@code force} recomputes stages that have finished.
  */
-public record StudyPlan(String studyId, boolean force, List<BranchPlan> branches) {
+public record StudyPlan(String studyId, SetupKind kind, boolean force, List<BranchPlan> branches) {
     public StudyPlan {
         branches = List.copyOf(branches);
     }
@@ -33,6 +33,6 @@ public record StudyPlan(String studyId, boolean force, List<BranchPlan> branches
                 branches.add(new BranchPlan(plr, seed, c.flrs(), c.swaKs()));
             }
         }
-        return new StudyPlan(c.studyId(), force, branches);
+        return new StudyPlan(c.studyId(), c.kind(), force, branches);
     }
 }

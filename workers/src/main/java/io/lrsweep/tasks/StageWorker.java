@@ -16,6 +16,7 @@ import io.lrsweep.study.InvalidStudyException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,78 +136,108 @@ final class StageWorker implements Worker {
     public TaskResult execute(Task task) {
         TaskResult result = new TaskResult(task);
         String taskType = type.taskName();
-        String stage = type.stage();
         TaskLog log = new TaskLog(taskType, task.getTaskId(), taskClient, LOG_EVERY);
         TaskProgress progress = new TaskProgress(log, metrics, stopping::get);
-        StageMetrics.Run run = metrics.stages().started(studyOf(task), stage, task.getRetryCount() > 0);
-        StageMetrics.Outcome ended = StageMetrics.Outcome.FAILED;
+        String study = studyOf(task);
+        boolean retried = task.getRetryCount() > 0;
         boolean acquired = false;
+        // The stage running now, so that a whole branch's failure says which of its stages failed.
+        TaskType[] current = {type};
         leases.hold(task);
-        counters.started(stage);
         try (progress) {
-            faults.check(taskType);
+            if (type == TaskType.WHOLE_BRANCH) {
+                faults.check(taskType);
+            }
             if (type.computeBound()) {
                 acquired = acquireUnlessStopping();
                 if (!acquired) {
                     handBack(result, "the stage had not started");
                     LOG.info("[{} {}] handed back before it started: the worker is stopping", taskType,
                             task.getTaskId());
-                    ended = StageMetrics.Outcome.STOPPED;
-                    counters.record(stage, "stopped");
+                    TaskType first = type == TaskType.WHOLE_BRANCH ? TaskType.BRANCH_STAGES.get(0) : type;
+                    metrics.stages().started(study, first.stage(), retried).ended(StageMetrics.Outcome.STOPPED);
+                    counters.record(first.stage(), "stopped");
                     return result;
                 }
             }
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            long began = counters.began(stage);
-            StageOutcome outcome = null;
-            try {
-                outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress);
-            } finally {
-                counters.addStageCpu(THREADS.getCurrentThreadCpuTime() - cpu);
-                counters.finished(stage, began, outcome != null && !outcome.cached());
-            }
+            StageOutcome outcome = stages.run(type, task, new TaskInput(task.getInputData()), progress,
+                    (stage, work) -> {
+                        current[0] = stage;
+                        return measured(study, retried, stage, work);
+                    });
             result.setStatus(TaskResult.Status.COMPLETED);
             result.setOutputData(outcome.outputs());
-            log.accept(stage + " " + outcome.outcome());
-            LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), stage, outcome.outcome());
-            counters.record(stage, outcome.outcome());
-            ended = outcome.cached() ? StageMetrics.Outcome.CACHED : StageMetrics.Outcome.COMPLETED;
+            log.accept(type.stage() + " " + outcome.outcome());
+            LOG.info("[{} {}] {} {}", taskType, task.getTaskId(), type.stage(), outcome.outcome());
         } catch (StoreFullException e) {
             // Retries cannot free space: the study fails now, with the store and the space named.
             LOG.error("[{} {}] {}", taskType, task.getTaskId(), e.getMessage());
             result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
-            result.setReasonForIncompletion(e.getMessage());
-            counters.record(stage, "failed");
+            result.setReasonForIncompletion(within(current[0]) + e.getMessage());
         } catch (InvalidStudyException | StoreKeys.InvalidKeyException | FaultSwitch.InjectedFault e) {
             LOG.warn("[{} {}] invalid input: {}", taskType, task.getTaskId(), e.getMessage());
             result.setStatus(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
-            result.setReasonForIncompletion(e.getMessage());
-            counters.record(stage, "failed");
+            result.setReasonForIncompletion(within(current[0]) + e.getMessage());
         } catch (StageStopped e) {
             handBack(result, e.getMessage());
             LOG.info("[{} {}] handed back: {}", taskType, task.getTaskId(), e.getMessage());
-            counters.record(stage, "stopped");
-            ended = StageMetrics.Outcome.STOPPED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.setStatus(TaskResult.Status.FAILED);
             result.setReasonForIncompletion("worker interrupted while waiting to run");
         } catch (Exception e) {
-            String reason = (e instanceof CorruptObjectException ? "corrupt input: " : "")
+            String reason = within(current[0]) + (e instanceof CorruptObjectException ? "corrupt input: " : "")
                     + e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.error("[{} {}] failed: {}", taskType, task.getTaskId(), reason, e);
             result.setStatus(TaskResult.Status.FAILED);
             result.setReasonForIncompletion(reason);
-            counters.record(stage, "failed");
         } finally {
             log.finish(result);
-            counters.ended(stage);
-            run.ended(ended);
             if (acquired) {
                 compute.release();
             }
         }
         return result;
+    }
+
+    /** How a failure's reason begins: the stage, where the task runs several. */
+    private String within(TaskType stage) {
+        return stage == type ? "" : stage.stage() + ": ";
+    }
+
+    /**
+     * One stage of a task, counted per stage whether the task runs one or a whole branch: its
+     * outcome in the counters and metrics, its time for the progress line's ETA, its thread's CPU.
+     * The fault switch is checked per stage, so that a fault armed for a stage hits it in either.
+     */
+    private StageOutcome measured(String study, boolean retried, TaskType stage, Callable<StageOutcome> work)
+            throws Exception {
+        String name = stage.stage();
+        StageMetrics.Run run = metrics.stages().started(study, name, retried);
+        StageMetrics.Outcome ended = StageMetrics.Outcome.FAILED;
+        counters.started(name);
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        long began = counters.began(name);
+        StageOutcome outcome = null;
+        try {
+            faults.check(stage.taskName());
+            outcome = work.call();
+            counters.record(name, outcome.outcome());
+            ended = outcome.cached() ? StageMetrics.Outcome.CACHED : StageMetrics.Outcome.COMPLETED;
+            return outcome;
+        } catch (StageStopped e) {
+            counters.record(name, "stopped");
+            ended = StageMetrics.Outcome.STOPPED;
+            throw e;
+        } catch (Exception e) {
+            counters.record(name, "failed");
+            throw e;
+        } finally {
+            counters.addStageCpu(THREADS.getCurrentThreadCpuTime() - cpu);
+            counters.finished(name, began, outcome != null && !outcome.cached());
+            counters.ended(name);
+            run.ended(ended);
+        }
     }
 
     /** Waits for a compute slot; false when the worker starts stopping first. */

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * A study plan in Conductor's format: the plan task's output, whose {@code dynamicTasks} and
- * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow per branch, or
- * groups of them in a large study),
+ * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow or task per
+ * branch, or groups of them in a large study),
  * and the branch's own fork (fine-tuning tasks and one averaging task), which the branch's
  * pretrain task outputs. Carried in the branch's input instead, it made the study workflow
  * 1.4 MB of JSON for 120 branches, which the server reads and parses whenever it decides the
@@ -64,7 +64,8 @@ final class StudyForks {
 
     /**
      * The fork of {@code plan}'s branches ({@code branches}, {@code dynamicTasks},
-     * {@code dynamicTasksInput}): one branch sub-workflow per branch, or, beyond
+     * {@code dynamicTasksInput}): one branch sub-workflow per branch (or one {@code whole_branch}
+     * task, where the setup kind runs a branch in one task), or, beyond
      * {@link #MOST_BRANCHES_PER_FORK}, groups of consecutive branches of near-equal size.
      */
     private static Map<String, Object> branchesFork(StudyPlan plan, String refPrefix) {
@@ -73,7 +74,9 @@ final class StudyForks {
         int i = 0;
         for (StudyPlan.BranchPlan b : plan.branches()) {
             String ref = refPrefix + i++;
-            branchTasks.add(subWorkflow(LrsweepWorkflow.BRANCH, ref));
+            branchTasks.add(plan.kind().branchInOneTask()
+                    ? Map.of("name", TaskType.WHOLE_BRANCH.taskName(), "taskReferenceName", ref, "type", "SIMPLE")
+                    : subWorkflow(LrsweepWorkflow.BRANCH, ref));
             Map<String, Object> branchInput = new LinkedHashMap<>();
             branchInput.put("studyId", plan.studyId());
             branchInput.put("plr", b.plr());

@@ -88,10 +88,17 @@ public record StudyProgress(String workflowId, String status, String reason, int
             String stage = type.substring("lrsweep_".length());
             String status = t.getStatus().name();
             boolean cached = "cached".equals(t.getOutputData().get("outcome"));
-            if (!t.isRetried()) {
-                stages.merge(stage, StageCount.NONE.add(status, cached), StageCount::plus);
+            if (type.equals(TaskType.WHOLE_BRANCH.taskName())) {
+                if (!t.isRetried()) {
+                    branches++;
+                    wholeBranch(t, status, stages, clock);
+                }
+            } else {
+                if (!t.isRetried()) {
+                    stages.merge(stage, StageCount.NONE.add(status, cached), StageCount::plus);
+                }
+                clock.add(stage, t.getStartTime(), t.getEndTime(), status.equals("COMPLETED") && !cached);
             }
-            clock.add(stage, t.getStartTime(), t.getEndTime(), status.equals("COMPLETED") && !cached);
             if (status.startsWith("FAILED") || status.equals("TIMED_OUT")) {
                 Object plr = t.getInputData().get("plr");
                 failures.add(stage + " " + (plr == null ? "" : plr) + " "
@@ -104,6 +111,32 @@ public record StudyProgress(String workflowId, String status, String reason, int
         return new StudyProgress(workflowId, wf.getStatus().name(),
                 wf.getReasonForIncompletion() == null ? "" : wf.getReasonForIncompletion(), branches, stages,
                 failures, OUTPUT.valueToTree(wf.getOutput()), planned, clock.times());
+    }
+
+    /**
+     * A branch run as one task, counted as its stages: done ones by the outcomes its output lists,
+     * each with its time; while queued or in a worker's hands, every stage as waiting or running;
+     * failed, under its own name (which stage failed is in the failure's reason).
+     */
+    private static void wholeBranch(Task t, String status, Map<String, StageCount> stages, StageClock clock) {
+        if (status.equals("COMPLETED") && t.getOutputData().get("stages") instanceof List<?> done) {
+            clock.add(TaskType.WHOLE_BRANCH.stage(), t.getStartTime(), t.getEndTime(), false);
+            for (Object o : done) {
+                if (o instanceof Map<?, ?> m && m.get("stage") instanceof String stage) {
+                    boolean cached = "cached".equals(m.get("outcome"));
+                    stages.merge(stage, StageCount.NONE.add(status, cached), StageCount::plus);
+                    if (!cached && m.get("seconds") instanceof Number seconds) {
+                        clock.computed(stage, seconds.doubleValue());
+                    }
+                }
+            }
+        } else if (status.equals("IN_PROGRESS") || status.equals("SCHEDULED")) {
+            clock.add(TaskType.WHOLE_BRANCH.stage(), t.getStartTime(), t.getEndTime(), false);
+            TaskType.BRANCH_STAGES.forEach(s -> stages.merge(s.stage(), StageCount.NONE.add(status, false),
+                    StageCount::plus));
+        } else {
+            stages.merge(TaskType.WHOLE_BRANCH.stage(), StageCount.NONE.add(status, false), StageCount::plus);
+        }
     }
 
     /** The stages the study's input plans; unknown when the input is not a valid study (its plan task then fails). */

@@ -21,9 +21,12 @@ import io.lrsweep.study.Branch;
 import io.lrsweep.study.StudyConfig;
 import io.lrsweep.study.StudyPlan;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /** The stage behind each task type, called with the task's parsed input. */
 final class TaskStages {
@@ -55,7 +58,68 @@ final class TaskStages {
         this.report = new ReportStage(store, compute, links);
     }
 
-    StageOutcome run(TaskType type, Task task, TaskInput in, StageProgress progress) throws IOException {
+    /** Runs one stage of a task with the worker's bookkeeping around it (counters, metrics, CPU time). */
+    @FunctionalInterface
+    interface StageScope {
+        StageOutcome run(TaskType stage, Callable<StageOutcome> work) throws Exception;
+    }
+
+    /**
+     * The task's work: its one stage in {@code scope}, or, for a {@link TaskType#WHOLE_BRANCH}, each
+     * of the branch's stages in turn, each in {@code scope}.
+     */
+    StageOutcome run(TaskType type, Task task, TaskInput in, StageProgress progress, StageScope scope)
+            throws Exception {
+        return type == TaskType.WHOLE_BRANCH ? wholeBranch(in, progress, scope)
+                : scope.run(type, () -> one(type, task, in, progress));
+    }
+
+    /**
+     * A branch's stages in one task, each found cached or computed and stored as its own task would:
+     * a retry or a resumed study recomputes only the stages that had not finished. The output
+     * names each stage's outcome, time and the study it was reused from, if any ({@code stages}),
+     * and, as a branch sub-workflow's does, the analysis ({@code analysis}, {@code metrics}).
+     */
+    private StageOutcome wholeBranch(TaskInput in, StageProgress progress, StageScope scope) throws Exception {
+        String studyId = in.string("studyId");
+        double plr = in.number("plr");
+        int seed = in.integer("seed");
+        boolean force = in.flag("force");
+        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        StudyConfig c = b.config();
+        List<Map<String, Object>> stages = new ArrayList<>();
+        boolean cached = true;
+        StageOutcome analysed = null;
+        for (TaskType stage : TaskType.BRANCH_STAGES) {
+            long began = System.nanoTime();
+            StageOutcome done = scope.run(stage, () -> switch (stage) {
+                case PRETRAIN -> pretrain.run(b, force, progress);
+                case FINETUNE -> finetune.run(studyId, plr, seed, c.flrs(), force, progress);
+                case AVERAGE -> average.run(studyId, plr, seed, c.swaKs(), force, progress);
+                case ANALYZE -> analyze.run(studyId, plr, seed, force, progress);
+                default -> throw new IllegalStateException(stage + " is not a stage of a branch");
+            });
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("stage", stage.stage());
+            entry.put("outcome", done.outcome());
+            entry.put("seconds", (System.nanoTime() - began) / 1e9);
+            if (done.outputs().get("reused_from") != null) {
+                entry.put("reused_from", done.outputs().get("reused_from"));
+            }
+            stages.add(entry);
+            cached &= done.cached();
+            analysed = done;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stage", TaskType.WHOLE_BRANCH.stage());
+        out.put("outcome", cached ? "cached" : "completed");
+        out.put("stages", stages);
+        out.put("analysis", analysed.outputs().get("manifest"));
+        out.put("metrics", analysed.outputs().get("metrics"));
+        return new StageOutcome(TaskType.WHOLE_BRANCH.stage(), cached, out);
+    }
+
+    private StageOutcome one(TaskType type, Task task, TaskInput in, StageProgress progress) throws IOException {
         return switch (type) {
             case PLAN -> {
                 // The whole workflow input, so that a field the study does not know is refused rather
@@ -102,6 +166,7 @@ final class TaskStages {
                     progress);
             case TWO_STAGE -> twoStage.run(in.string("studyId"), in.integer("seed"), in.flag("force"), progress);
             case REPORT -> report.run(in.string("studyId"), task.getWorkflowInstanceId(), in.flag("force"), progress);
+            case WHOLE_BRANCH -> throw new IllegalStateException("a whole branch is several stages");
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.lrsweep.tasks;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,12 @@ public enum TaskType {
     BASELINES("baselines", false),
     CONVERGE("converge", true),
     TWO_STAGE("two_stage", true),
-    REPORT("report", false);
+    REPORT("report", false),
+    /**
+     * A whole branch in one task: pre-training, its fine-tuning, averaging and analysis in turn,
+     * each stored and counted as its own stage (see {@code SetupKind#branchInOneTask}).
+     */
+    WHOLE_BRANCH("whole_branch", true);
 
     private static final String PREFIX = "lrsweep_";
     private final String stage;
@@ -28,6 +34,9 @@ public enum TaskType {
         this.stage = stage;
         this.computeBound = computeBound;
     }
+
+    /** The stages a {@link #WHOLE_BRANCH} task runs, in order. */
+    static final List<TaskType> BRANCH_STAGES = List.of(PRETRAIN, FINETUNE, AVERAGE, ANALYZE);
 
     /** The task definition's name, e.g. {@code lrsweep_pretrain}. */
     public String taskName() {

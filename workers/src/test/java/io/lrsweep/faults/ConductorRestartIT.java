@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lrsweep.storage.FileSystemArtifactStore;
 import io.lrsweep.tasks.StudyCompletion;
 import io.lrsweep.tasks.StudyProgress;
+import io.lrsweep.tasks.TaskType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,9 @@ class ConductorRestartIT {
             assertThat(p.status()).as(p.reason() + " " + p.failures()).isEqualTo("COMPLETED");
             int retried = 0;
             for (double plr : FaultStudy.PLRS) {
-                List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, "lrsweep_pretrain", plr);
+                List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, TaskType.PRETRAIN, plr);
                 retried += attempts.size() - 1;
-                assertThat(attempts.get(attempts.size() - 1).path("outputData").path("outcome").asText())
+                assertThat(ServerTasks.outcome(attempts.get(attempts.size() - 1), TaskType.PRETRAIN))
                         .as("a retried pre-training finds the finished one's manifest").isIn("completed", "cached");
             }
             boolean delivered = worker.logText().contains("delivered after");

@@ -12,6 +12,7 @@ import io.lrsweep.storage.S3ProxyServer;
 import io.lrsweep.storage.S3Settings;
 import io.lrsweep.tasks.StudyCompletion;
 import io.lrsweep.tasks.StudyProgress;
+import io.lrsweep.tasks.TaskType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -88,7 +89,7 @@ class FaultInjectionIT {
         }
         try (WorkerProcess b = lab.worker("sigkill-b", store.root().toString(), "sigkill", 1, Map.of())) {
             completed(id);
-            List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, "lrsweep_pretrain", running.plr());
+            List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, TaskType.PRETRAIN, running.plr());
             assertThat(attempts.get(0).path("status").asText()).as("the killed attempt").isEqualTo("TIMED_OUT");
             ServerTasks.LogLine resumed = ServerTasks.firstLine(lab.api, attempts, "resuming from iteration")
                     .orElseThrow(() -> new AssertionError("the next attempt did not resume from a checkpoint"));
@@ -124,7 +125,7 @@ class FaultInjectionIT {
                 assertThat(exit).as(a.tail()).isZero();
                 assertThat(a.logText()).contains("handed back: stopped on request at iteration");
                 completed(id);
-                List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, "lrsweep_pretrain", running.plr());
+                List<JsonNode> attempts = ServerTasks.attempts(lab.api, id, TaskType.PRETRAIN, running.plr());
                 assertThat(attempts).as("handed back, not failed: the same task went on").hasSize(1);
                 ServerTasks.LogLine handedBack = ServerTasks.firstLine(lab.api, attempts, "handed back").orElseThrow();
                 ServerTasks.LogLine resumed = ServerTasks.firstLine(lab.api, attempts, "resuming from iteration")
@@ -159,10 +160,10 @@ class FaultInjectionIT {
             completed(second);
             int overlapping = 0;
             for (double plr : FaultStudy.PLRS) {
-                JsonNode x = last(ServerTasks.attempts(lab.api, first, "lrsweep_pretrain", plr));
-                JsonNode y = last(ServerTasks.attempts(lab.api, second, "lrsweep_pretrain", plr));
-                boolean bothComputed = x.path("outputData").path("outcome").asText().equals("completed")
-                        && y.path("outputData").path("outcome").asText().equals("completed");
+                JsonNode x = last(ServerTasks.attempts(lab.api, first, TaskType.PRETRAIN, plr));
+                JsonNode y = last(ServerTasks.attempts(lab.api, second, TaskType.PRETRAIN, plr));
+                boolean bothComputed = ServerTasks.outcome(x, TaskType.PRETRAIN).equals("completed")
+                        && ServerTasks.outcome(y, TaskType.PRETRAIN).equals("completed");
                 boolean atOnce = x.path("startTime").asLong() < y.path("endTime").asLong()
                         && y.path("startTime").asLong() < x.path("endTime").asLong();
                 if (bothComputed && atOnce) {

@@ -3,6 +3,7 @@ package io.lrsweep.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrsweep.tasks.ConductorApi;
+import io.lrsweep.tasks.TaskType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,11 +35,25 @@ final class ServerTasks {
         return out;
     }
 
-    /** Every attempt of one stage task of the study, in the order they were scheduled. */
-    static List<JsonNode> attempts(ConductorApi api, String workflowId, String taskType, double plr) throws Exception {
-        return all(api, workflowId).stream().filter(t -> t.path("taskDefName").asText().equals(taskType))
+    /**
+     * Every attempt of the task that ran one stage of a branch of the study, in the order they were
+     * scheduled: the stage's own task, or the branch's one task where a branch is one task.
+     */
+    static List<JsonNode> attempts(ConductorApi api, String workflowId, TaskType stage, double plr) throws Exception {
+        return all(api, workflowId).stream().filter(t -> t.path("taskDefName").asText().equals(stage.taskName())
+                        || t.path("taskDefName").asText().equals(TaskType.WHOLE_BRANCH.taskName()))
                 .filter(t -> t.path("inputData").path("plr").asDouble() == plr)
                 .sorted(java.util.Comparator.comparingLong(t -> t.path("scheduledTime").asLong())).toList();
+    }
+
+    /** A stage's outcome in an attempt of {@link #attempts}: the task's own, or that of the stage in a branch's task. */
+    static String outcome(JsonNode attempt, TaskType stage) {
+        for (JsonNode s : attempt.path("outputData").path("stages")) {
+            if (s.path("stage").asText().equals(stage.stage())) {
+                return s.path("outcome").asText();
+            }
+        }
+        return attempt.path("outputData").path("outcome").asText();
     }
 
     static List<LogLine> log(ConductorApi api, String taskId) throws Exception {

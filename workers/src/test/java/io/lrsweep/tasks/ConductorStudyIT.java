@@ -144,7 +144,16 @@ class ConductorStudyIT {
         return value == null ? "" : String.valueOf(value);
     }
 
-    /** Task ids of every stage task in the study and its branches, by "stage plr flrs/ks". */
+    /** The stages a whole-branch task ran, as its output lists them. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> branchStages(Task wholeBranch) {
+        return (List<Map<String, Object>>) wholeBranch.getOutputData().get("stages");
+    }
+
+    /**
+     * Task ids of every stage task in the study and its branches, by "stage plr flrs/ks" (by
+     * "stage plr" for the stages of a whole-branch task); each one's outcome in {@link #outcomes}.
+     */
     private Map<String, String> stageTaskIds(String id) throws IOException {
         Map<String, String> ids = new HashMap<>();
         Workflow wf = api.workflow(id);
@@ -155,11 +164,22 @@ class ConductorStudyIT {
             }
         }
         for (Task t : tasks) {
-            if (t.getStatus() == Task.Status.COMPLETED && t.getTaskDefName().startsWith("lrsweep_")) {
-                Map<String, Object> in = t.getInputData();
-                ids.put(t.getTaskDefName() + " " + text(in.get("plr")) + " " + text(in.get("flrs"))
-                        + text(in.get("ks")), t.getTaskId());
-                outcomes.put(t.getTaskId(), text(t.getOutputData().get("outcome")));
+            if (t.getStatus() != Task.Status.COMPLETED || !t.getTaskDefName().startsWith("lrsweep_")) {
+                continue;
+            }
+            Map<String, Object> in = t.getInputData();
+            if (t.getTaskDefName().equals(TaskType.WHOLE_BRANCH.taskName())) {
+                // A synthetic branch's stages, each with its outcome, in its one task.
+                for (Map<String, Object> stage : branchStages(t)) {
+                    String key = "lrsweep_" + stage.get("stage") + " " + text(in.get("plr"));
+                    ids.put(key, t.getTaskId());
+                    outcomes.put(t.getTaskId() + " " + key, text(stage.get("outcome")));
+                }
+            } else {
+                String key = t.getTaskDefName() + " " + text(in.get("plr")) + " " + text(in.get("flrs"))
+                        + text(in.get("ks"));
+                ids.put(key, t.getTaskId());
+                outcomes.put(t.getTaskId() + " " + key, text(t.getOutputData().get("outcome")));
             }
         }
         return ids;
@@ -212,7 +232,7 @@ class ConductorStudyIT {
         assertThat(p.branches()).isEqualTo(2);
         // Done or found cached: another study of this class with the same settings may have computed them.
         assertThat(done(p, "pretrain")).isEqualTo(2);
-        // One fine-tuning task (both FLRs) and one averaging task (both Ks) per branch.
+        // One fine-tuning (both FLRs) and one averaging (both Ks) per branch, in the branch's one task.
         assertThat(done(p, "finetune")).isEqualTo(2);
         assertThat(done(p, "average")).isEqualTo(2);
         assertThat(done(p, "analyze")).isEqualTo(2);
@@ -254,10 +274,9 @@ class ConductorStudyIT {
         }
         List<Object> reusedFrom = new ArrayList<>();
         for (Task t : api.workflow(second).getTasks()) {
-            if (t.getSubWorkflowId() != null) {
-                api.workflow(t.getSubWorkflowId()).getTasks().stream()
-                        .filter(s -> s.getTaskDefName().equals("lrsweep_pretrain"))
-                        .forEach(s -> reusedFrom.add(s.getOutputData().get("reused_from")));
+            if (TaskType.WHOLE_BRANCH.taskName().equals(t.getTaskDefName())) {
+                branchStages(t).stream().filter(s -> s.get("stage").equals("pretrain"))
+                        .forEach(s -> reusedFrom.add(s.get("reused_from")));
             }
         }
         assertThat(reusedFrom).containsExactlyInAnyOrder(StudyLayout.pretrain(first, 2.5e-3, 0),
@@ -300,9 +319,12 @@ class ConductorStudyIT {
         int unfinishedPretrains = 0;
         int unfinishedFinetunes = 0;
         int finetuneTasksLeft = 0;
+        List<Double> pretrainedBefore = new ArrayList<>();
         for (double plr : List.of(2e-3, 5e-2)) {
             if (!finished(store, StudyLayout.pretrain(id, plr, 0))) {
                 unfinishedPretrains++;
+            } else {
+                pretrainedBefore.add(plr);
             }
             int left = 0;
             for (double flr : List.of(3.16e-5, 7.5e-3)) {
@@ -329,13 +351,24 @@ class ConductorStudyIT {
                 .isEqualTo(600L * unfinishedPretrains + 200L * unfinishedFinetunes);
         assertThat(host.counters().get("pretrain", "completed") - pretrainRuns).isEqualTo(unfinishedPretrains);
         assertThat(host.counters().get("finetune", "completed") - finetuneTasks).isEqualTo(finetuneTasksLeft);
-        // Either the branch was resumed in place (same task ids) or re-run with every stage cached.
+        // Either the branch was resumed in place (same task ids) or re-run with every finished stage
+        // cached; the failed branch's task failed before its end, so its stages show only after.
         Map<String, String> after = stageTaskIds(id);
+        assertThat(pretrainedBefore).as("the failed branch had pre-trained").isNotEmpty();
+        for (double plr : pretrainedBefore) {
+            String stage = "lrsweep_pretrain " + plr;
+            assertThat(after).as(how).containsKey(stage);
+            if (!after.get(stage).equals(before.get(stage))) {
+                assertThat(outcomes.get(after.get(stage) + " " + stage)).as(stage + " re-ran: " + how)
+                        .isEqualTo("cached");
+            }
+        }
         before.forEach((stage, taskId) -> {
             if (stage.startsWith("lrsweep_pretrain") || stage.startsWith("lrsweep_finetune")) {
                 assertThat(after).as(how).containsKey(stage);
                 if (!after.get(stage).equals(taskId)) {
-                    assertThat(outcomes.get(after.get(stage))).as(stage + " re-ran: " + how).isEqualTo("cached");
+                    assertThat(outcomes.get(after.get(stage) + " " + stage)).as(stage + " re-ran: " + how)
+                            .isEqualTo("cached");
                 }
             }
         });

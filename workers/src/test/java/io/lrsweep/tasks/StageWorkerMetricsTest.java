@@ -103,6 +103,36 @@ class StageWorkerMetricsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aWholeBranchTaskRunsAndCountsEachOfItsStagesAndARetryFindsTheFinishedOnesCached() {
+        execute("lrsweep_plan", TinyStudy.input("b1", Map.of("plrs", List.of(1e-3))), 0);
+        Map<String, Object> branch = Map.of("studyId", "b1", "plr", 1e-3, "seed", 0);
+        faults.failNext("lrsweep_analyze", 1);
+        TaskResult failed = execute("lrsweep_whole_branch", branch, 0);
+        assertThat(failed.getStatus()).isEqualTo(TaskResult.Status.FAILED_WITH_TERMINAL_ERROR);
+        assertThat(failed.getReasonForIncompletion()).startsWith("analyze: injected fault in lrsweep_analyze");
+
+        TaskResult retried = execute("lrsweep_whole_branch", branch, 1);
+        assertThat(retried.getStatus()).isEqualTo(TaskResult.Status.COMPLETED);
+        assertThat(retried.getOutputData()).containsEntry("stage", "whole_branch").containsEntry("outcome", "completed")
+                .containsKey("analysis");
+        var stages = (List<Map<String, Object>>) retried.getOutputData().get("stages");
+        assertThat(stages).extracting(m -> m.get("stage")).containsExactly("pretrain", "finetune", "average", "analyze");
+        assertThat(stages).extracting(m -> m.get("outcome")).containsExactly("cached", "cached", "cached", "completed");
+        assertThat(execute("lrsweep_whole_branch", branch, 0).getOutputData()).containsEntry("outcome", "cached");
+
+        for (String stage : List.of("pretrain", "finetune", "average")) {
+            assertThat(runs("b1", stage, "completed")).as(stage).isEqualTo(1.0);
+            assertThat(runs("b1", stage, "cached")).as(stage).isEqualTo(2.0);
+        }
+        assertThat(runs("b1", "analyze", "failed")).isEqualTo(1.0);
+        assertThat(runs("b1", "analyze", "completed")).isEqualTo(1.0);
+        assertThat(runs("b1", "analyze", "cached")).isEqualTo(1.0);
+        assertThat(Exposition.parse(metrics.scrape()).find("lrsweep_stage_runs_total", Map.of("study", "b1",
+                "stage", "whole_branch"))).as("counted as its stages only").isEmpty();
+    }
+
+    @Test
     void aPlanWithoutStudyIdIsLabelledWithItsStudyWorkflowAndOtherStagesWithoutOneAsUnknown() {
         execute("lrsweep_plan", Map.of("preset", "no-such-preset"), 0);
         execute("lrsweep_average", Map.of("plr", 1e-3, "seed", 0, "ks", List.of(2)), 0);

@@ -29,10 +29,12 @@ class TaskTypeTest {
     }
 
     @Test
-    void theProgressPlansEveryTaskTypeByItsStageName() {
+    void theProgressPlansEveryTaskTypeByItsStageNameAndAWholeBranchAsItsStages() {
         var c = StudyResolver.resolve(Map.of("preset", "synthetic-quick"), "s");
         assertThat(PlannedStages.of(c).stages()).extracting(PlannedStages.Planned::stage)
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(TaskType.values()).map(TaskType::stage).toList());
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(TaskType.values())
+                        .filter(t -> t != TaskType.WHOLE_BRANCH).map(TaskType::stage).toList())
+                .containsAll(TaskType.BRANCH_STAGES.stream().map(TaskType::stage).toList());
     }
 
     @Test
@@ -97,20 +99,22 @@ class TaskTypeTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void thePlanForksOneBranchPerPlrAndSeedAndASyntheticBranchOneFinetuneTaskAndOneAverageTask() {
-        var c = Presets.find("synthetic-quick").orElseThrow().withStudyId("s");
+    void thePlanForksOneTaskPerSyntheticBranchAndOneSubWorkflowPerImageBranch() {
+        // 24 branches each: a fork of branches, not of groups.
+        var c = StudyResolver.resolve(Map.of("preset", "synthetic-quick", "overrides", Map.of("seeds", 2)), "s");
         Map<String, Object> out = StudyForks.planOutput(StudyPlan.of(c, false));
+        assertThat((List<Map<String, Object>>) out.get("dynamicTasks")).allSatisfy(t -> assertThat(t)
+                .containsEntry("name", TaskType.WHOLE_BRANCH.taskName()).containsEntry("type", "SIMPLE"));
         var inputs = branchInputs(out);
         assertThat(inputs).hasSize(c.plrs().size() * c.seeds());
         var first = inputs.get("branch_0");
         assertThat(first).containsEntry("plr", c.plrs().get(0)).containsEntry("seed", 0).doesNotContainKey("stageTasks");
-        var fork = StudyForks.branchFork("s", StudyPlan.of(c, false).branches().get(0), c.kind(), false);
-        var stageTasks = (List<Map<String, Object>>) fork.get("stageTasks");
-        assertThat(stageTasks).extracting(t -> t.get("name")).containsExactly(TaskType.FINETUNE.taskName(),
-                TaskType.AVERAGE.taskName());
-        var stageInputs = (Map<String, Map<String, Object>>) fork.get("stageInputs");
-        assertThat(stageInputs.get("finetune_0")).containsEntry("flrs", c.flrs());
-        assertThat(stageInputs.get("average")).containsEntry("ks", c.swaKs());
+
+        var image = Presets.find("fashion-mnist-si-convnet-quick").orElseThrow().withStudyId("i");
+        Map<String, Object> imageOut = StudyForks.planOutput(StudyPlan.of(image, false));
+        assertThat((List<Map<String, Object>>) imageOut.get("dynamicTasks")).allSatisfy(t -> assertThat(t)
+                .containsEntry("name", LrsweepWorkflow.BRANCH.workflowName()).containsEntry("type", "SUB_WORKFLOW"));
+        assertThat(branchInputs(imageOut)).hasSize(image.plrs().size() * image.seeds());
     }
 
     @Test
@@ -119,7 +123,7 @@ class TaskTypeTest {
         var small = StudyResolver.resolve(Map.of("preset", "synthetic-quick", "overrides", Map.of("seeds", 2)), "s");
         var flat = (List<Map<String, Object>>) StudyForks.planOutput(StudyPlan.of(small, false)).get("dynamicTasks");
         assertThat(flat).hasSize(small.plrs().size() * 2)
-                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+                .allSatisfy(b -> assertThat(b.get("name")).isEqualTo(TaskType.WHOLE_BRANCH.taskName()));
 
         var paper = Presets.find("synthetic-paper").orElseThrow().withStudyId("s");
         StudyPlan plan = StudyPlan.of(paper, false);
@@ -143,6 +147,13 @@ class TaskTypeTest {
         }
     }
 
+    /** A branch in a fork: a branch sub-workflow, or one task that runs the whole branch. */
+    private static void isBranch(Map<String, Object> t) {
+        List<Object> nameAndType = List.of(t.get("name"), t.get("type"));
+        assertThat(nameAndType).isIn(List.of(LrsweepWorkflow.BRANCH.workflowName(), "SUB_WORKFLOW"),
+                List.of(TaskType.WHOLE_BRANCH.taskName(), "SIMPLE"));
+    }
+
     /** The branches' inputs of a fork's output, by reference, through its groups if it has any. */
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> branchInputs(Map<String, Object> forkOutput) {
@@ -153,10 +164,10 @@ class TaskTypeTest {
             String ref = (String) t.get("taskReferenceName");
             if (t.get("name").equals(LrsweepWorkflow.BRANCH_GROUP.workflowName())) {
                 var members = (List<Map<String, Object>>) inputs.get(ref).get("branchTasks");
-                assertThat(members).allSatisfy(b -> assertThat(b.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName()));
+                assertThat(members).allSatisfy(TaskTypeTest::isBranch);
                 out.putAll((Map<String, Map<String, Object>>) inputs.get(ref).get("branchInputs"));
             } else {
-                assertThat(t.get("name")).isEqualTo(LrsweepWorkflow.BRANCH.workflowName());
+                isBranch(t);
                 out.put(ref, inputs.get(ref));
             }
         }

@@ -54,7 +54,7 @@ class WorkflowDefinitionsTest {
             assertThat(t.get("retryLogic").asText()).as(name).isEqualTo("EXPONENTIAL_BACKOFF");
             assertThat(t.get("ownerEmail").asText()).contains("@");
         }
-        for (String training : new String[] {"lrsweep_pretrain", "lrsweep_finetune"}) {
+        for (String training : new String[] {"lrsweep_pretrain", "lrsweep_finetune", "lrsweep_whole_branch"}) {
             JsonNode t = findTask(training);
             assertThat(t.get("timeoutSeconds").asInt()).as(training).isGreaterThanOrEqualTo(24 * 3600);
         }
