@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What a study runs: one branch per (PLR, seed), and in each branch one fine-tuning per FLR and
- * one averaging per K, as its setup kind lays them out in tasks. {@code force} recomputes stages that have finished.
+ * one averaging per K, laid out in tasks as its setup kind says. {@code force} recomputes stages
+ * that have finished.
  */
 public record StudyPlan(String studyId, SetupKind kind, boolean force, List<BranchPlan> branches) {
     public StudyPlan {

@@ -14,7 +14,7 @@ import java.util.Map;
  * A study plan in Conductor's format: the plan task's output, whose {@code dynamicTasks} and
  * {@code dynamicTasksInput} drive the study's dynamic fork (one branch sub-workflow or task per
  * branch, or groups of them in a large study),
- * and the branch's own fork (fine-tuning tasks and one averaging task), which the branch's
+ * and an image branch's own fork (fine-tuning tasks and one averaging task), which the branch's
  * pretrain task outputs. Carried in the branch's input instead, it made the study workflow
  * 1.4 MB of JSON for 120 branches, which the server reads and parses whenever it decides the
  * study or evaluates its join.
