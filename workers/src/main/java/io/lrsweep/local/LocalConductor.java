@@ -20,6 +20,11 @@ public final class LocalConductor {
     public static final String SERVER_VERSION = "3.32.3";
     private static final String ARTIFACT = "org.conductoross:conductor-server:" + SERVER_VERSION + ":jar:boot";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * The server's JIT stops at C1: its work is short HTTP requests and queue queries, which the
+     * optimising compiler spent more CPU compiling than it saved (README, Performance).
+     */
+    static final List<String> JIT = List.of("-XX:TieredStopAtLevel=1");
     private final Path dir;
     private final int port;
     private final BackgroundProcess process;
@@ -76,6 +81,7 @@ public final class LocalConductor {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(UnpackedServer.HEAP);
+        cmd.addAll(JIT);
         Optional<UnpackedServer> unpacked = UnpackedServer.of(jar, machineCache(), java, out);
         if (unpacked.isPresent()) {
             jar = unpacked.get().jar();

@@ -95,15 +95,18 @@ final class StageWorker implements Worker {
      * could run, nor once it is stopping; and, once no stage of any type has started or ended in
      * this process for {@link #IDLE_AFTER_NANOS}, one poll per {@link #IDLE_POLL_NANOS} instead of one per
      * {@link #POLL_MILLIS} (each poll is an HTTP request and a database write on the server:
-     * measured 12 % of a core for an idle worker). While a study runs here, pick-up is as before.
+     * measured 12 % of a core for an idle worker). While a study runs here, pick-up is as before,
+     * but for the light task types while every compute slot is busy: one poll per
+     * {@link #IDLE_POLL_NANOS} (see {@link #waitsWhileBusy}).
      */
     @Override
     public boolean paused() {
-        if (stopping.get() || type.computeBound() && compute.availablePermits() == 0) {
+        boolean slotsFull = compute.availablePermits() == 0;
+        if (stopping.get() || type.computeBound() && slotsFull) {
             return true;
         }
         long now = System.nanoTime();
-        if (waitsWhileIdle(now, counters.lastActivity(), lastPoll)) {
+        if (waitsWhileIdle(now, counters.lastActivity(), lastPoll) || waitsWhileBusy(slotsFull, now, lastPoll)) {
             return true;
         }
         lastPoll = now;
@@ -113,6 +116,17 @@ final class StageWorker implements Worker {
     /** Whether a poll at {@code now} is skipped: the host idle for long, and the last poll recent (nanoTime values). */
     static boolean waitsWhileIdle(long now, long lastActivity, long lastPoll) {
         return now - lastActivity > IDLE_AFTER_NANOS && now - lastPoll < IDLE_POLL_NANOS;
+    }
+
+    /**
+     * Whether a light task type's poll at {@code now} is skipped: every compute slot is busy and the
+     * last poll is recent. A light task (plan, refine, baselines, report) mostly follows the end of
+     * compute stages, when slots free up and polls are fast again; meanwhile its polls, four types
+     * five times a second, each a request and a database write, were most of the requests the
+     * server answered during a synthetic study, whose tasks end every few seconds.
+     */
+    static boolean waitsWhileBusy(boolean slotsFull, long now, long lastPoll) {
+        return slotsFull && now - lastPoll < IDLE_POLL_NANOS;
     }
 
     /**
