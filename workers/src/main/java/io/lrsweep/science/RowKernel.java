@@ -34,10 +34,52 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
     /**
      * LayerNorm without affine of {@code count} consecutive 32-wide rows from row {@code row}, in
      * place: each row to zero mean and unit (biased) variance; sqrt(var + eps) of row i to sd[i].
-     * Each row's sums run over its entries in order, as in the first implementation.
+     * Each row's sums run over its entries in order, as in the first implementation; four rows at a
+     * time, so that four dependent chains of adds advance together instead of one: a chain waits
+     * on each add's latency, several keep the adders busy (where no 512-bit kernel does it in
+     * lanes; on an AVX2 machine the step took 21.9 instead of 22.9 µs, medians of four pairs).
      */
     default void layerNorm(double[] z, int row, int count, double[] sd) {
-        for (int r = row; r < row + count; r++) {
+        int r = row;
+        for (; r + 4 <= row + count; r += 4) {
+            int o0 = r * WIDTH;
+            int o1 = o0 + WIDTH;
+            int o2 = o1 + WIDTH;
+            int o3 = o2 + WIDTH;
+            double m0 = 0;
+            double m1 = 0;
+            double m2 = 0;
+            double m3 = 0;
+            for (int k = 0; k < WIDTH; k++) {
+                m0 += z[o0 + k];
+                m1 += z[o1 + k];
+                m2 += z[o2 + k];
+                m3 += z[o3 + k];
+            }
+            m0 /= WIDTH;
+            m1 /= WIDTH;
+            m2 /= WIDTH;
+            m3 /= WIDTH;
+            double v0 = 0;
+            double v1 = 0;
+            double v2 = 0;
+            double v3 = 0;
+            for (int k = 0; k < WIDTH; k++) {
+                double c0 = z[o0 + k] - m0;
+                double c1 = z[o1 + k] - m1;
+                double c2 = z[o2 + k] - m2;
+                double c3 = z[o3 + k] - m3;
+                v0 += c0 * c0;
+                v1 += c1 * c1;
+                v2 += c2 * c2;
+                v3 += c3 * c3;
+            }
+            sd[r] = normalise(z, o0, m0, v0);
+            sd[r + 1] = normalise(z, o1, m1, v1);
+            sd[r + 2] = normalise(z, o2, m2, v2);
+            sd[r + 3] = normalise(z, o3, m3, v3);
+        }
+        for (; r < row + count; r++) {
             int o = r * WIDTH;
             double mean = 0;
             for (int k = 0; k < WIDTH; k++) {
@@ -49,18 +91,44 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
                 double c = z[o + k] - mean;
                 var += c * c;
             }
-            var /= WIDTH;
-            double s = Math.sqrt(var + SiMlp.LAYER_NORM_EPS);
-            for (int k = 0; k < WIDTH; k++) {
-                z[o + k] = (z[o + k] - mean) / s;
-            }
-            sd[r] = s;
+            sd[r] = normalise(z, o, mean, var);
         }
     }
 
-    /** The LayerNorm's backward pass for the same rows: dz = (da − mean(da) − a·mean(da·a)) / sd. */
+    /** The row at {@code o} to (z − mean) / sqrt(var/32 + eps), {@code var} the sum of squares; returns that root. */
+    private static double normalise(double[] z, int o, double mean, double var) {
+        double s = Math.sqrt(var / WIDTH + SiMlp.LAYER_NORM_EPS);
+        for (int k = 0; k < WIDTH; k++) {
+            z[o + k] = (z[o + k] - mean) / s;
+        }
+        return s;
+    }
+
+    /**
+     * The LayerNorm's backward pass for the same rows: dz = (da − mean(da) − a·mean(da·a)) / sd;
+     * two rows at a time (four chains), as {@link #layerNorm} does.
+     */
     default void layerNormBackward(double[] da, double[] a, double[] sd, int row, int count, double[] dz) {
-        for (int r = row; r < row + count; r++) {
+        int r = row;
+        for (; r + 2 <= row + count; r += 2) {
+            int o0 = r * WIDTH;
+            int o1 = o0 + WIDTH;
+            double d0 = 0;
+            double d1 = 0;
+            double e0 = 0;
+            double e1 = 0;
+            for (int k = 0; k < WIDTH; k++) {
+                double x0 = da[o0 + k];
+                double x1 = da[o1 + k];
+                d0 += x0;
+                d1 += x1;
+                e0 += x0 * a[o0 + k];
+                e1 += x1 * a[o1 + k];
+            }
+            backward(da, a, o0, d0 / WIDTH, e0 / WIDTH, sd[r], dz);
+            backward(da, a, o1, d1 / WIDTH, e1 / WIDTH, sd[r + 1], dz);
+        }
+        for (; r < row + count; r++) {
             int o = r * WIDTH;
             double meanDa = 0;
             double meanDaA = 0;
@@ -68,18 +136,41 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
                 meanDa += da[o + k];
                 meanDaA += da[o + k] * a[o + k];
             }
-            meanDa /= WIDTH;
-            meanDaA /= WIDTH;
-            double s = sd[r];
-            for (int k = 0; k < WIDTH; k++) {
-                dz[o + k] = (da[o + k] - meanDa - a[o + k] * meanDaA) / s;
-            }
+            backward(da, a, o, meanDa / WIDTH, meanDaA / WIDTH, sd[r], dz);
         }
     }
 
-    /** The fixed head on the same rows: out[i] = Σ_k max(z[i][k], 0)·v[k], in k order. */
+    private static void backward(double[] da, double[] a, int o, double meanDa, double meanDaA, double s, double[] dz) {
+        for (int k = 0; k < WIDTH; k++) {
+            dz[o + k] = (da[o + k] - meanDa - a[o + k] * meanDaA) / s;
+        }
+    }
+
+    /** The fixed head on the same rows: out[i] = Σ_k max(z[i][k], 0)·v[k], in k order; four rows at a time. */
     default void head(double[] z, int row, int count, double[] v, double[] out) {
-        for (int r = row; r < row + count; r++) {
+        int r = row;
+        for (; r + 4 <= row + count; r += 4) {
+            int o0 = r * WIDTH;
+            int o1 = o0 + WIDTH;
+            int o2 = o1 + WIDTH;
+            int o3 = o2 + WIDTH;
+            double l0 = 0;
+            double l1 = 0;
+            double l2 = 0;
+            double l3 = 0;
+            for (int k = 0; k < WIDTH; k++) {
+                double vk = v[k];
+                l0 += Math.max(z[o0 + k], 0.0) * vk;
+                l1 += Math.max(z[o1 + k], 0.0) * vk;
+                l2 += Math.max(z[o2 + k], 0.0) * vk;
+                l3 += Math.max(z[o3 + k], 0.0) * vk;
+            }
+            out[r] = l0;
+            out[r + 1] = l1;
+            out[r + 2] = l2;
+            out[r + 3] = l3;
+        }
+        for (; r < row + count; r++) {
             int o = r * WIDTH;
             double logit = 0;
             for (int k = 0; k < WIDTH; k++) {
