@@ -90,12 +90,19 @@ public final class LocalConductor {
         cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--conductor.file-storage.parentDir=" + dir.resolve("files"),
-                // The server's own pollers run whether or not a study does: every system-task type
-                // polls its queue every 50 ms by default, with 2×cores sweeper threads. With 500 ms and
-                // one sweeper an idle server measured 7.7 instead of 12.7 CPU s per 90 s; 250 ms keeps
-                // a JOIN or a sub-workflow start within a quarter second.
-                "--conductor.app.systemTaskWorkerPollInterval=250ms",
-                "--conductor.app.sweeperThreadCount=1"));
+                // The server's own pollers run whether or not a study does: each of its seven
+                // system-task types polls its queue every 50 ms by default, with 2×cores sweeper
+                // threads. An idle server took 2.5 CPU s a minute at 250 ms and 1.3 s at 1 s (one
+                // sweeper); a sub-workflow or a join waits at most that second more.
+                "--conductor.app.systemTaskWorkerPollInterval=1000ms",
+                "--conductor.app.sweeperThreadCount=1",
+                // A JOIN of simple tasks is only re-evaluated on a schedule (a finished sub-workflow
+                // prompts its parent's, a finished task does not): every poll for its first 200
+                // looks (systemTaskPostponeThreshold), then 1.2^n s apart up to the callback duration
+                // (30 s). The default demo's joins closed 6 to 26 s after their last branch, 36 s of
+                // its wall time idle; with 4 looks and 2 s, within a second, and fewer looks in all.
+                "--conductor.app.systemTaskPostponeThreshold=4",
+                "--conductor.app.systemTaskWorkerCallbackDuration=2s"));
         cmd.addAll(database.arguments());
         if (queueMetricsEvery != null) {
             // The server's defaults (120 s, then 60 s) leave the dashboards' queue panels blank for minutes;

@@ -16,7 +16,8 @@ public final class StageCounters {
 
     private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
 
-    private volatile long lastActivity = System.nanoTime();
+    /** When a worker last saw every compute slot taken (System.nanoTime; long enough ago at creation). */
+    private volatile long slotsLastFull = System.nanoTime() - StageWorker.SETTLE_NANOS;
 
     // Stage work, for the progress line's ETA: executions computing now (their start times summed,
     // so that their time so far is count × now − sum), the time of finished ones, and per stage
@@ -29,12 +30,10 @@ public final class StageCounters {
     private final AtomicLong firstBegan = new AtomicLong();
 
     void started(String stage) {
-        lastActivity = System.nanoTime();
         running.computeIfAbsent(stage, k -> new AtomicLong()).incrementAndGet();
     }
 
     void ended(String stage) {
-        lastActivity = System.nanoTime();
         running.get(stage).decrementAndGet();
     }
 
@@ -83,9 +82,14 @@ public final class StageCounters {
         return new StageTimes(means, busy / 1e9, (now - first) / 1e9);
     }
 
-    /** When a stage last started or ended in this process (System.nanoTime; creation time before any). */
-    long lastActivity() {
-        return lastActivity;
+    /** A worker saw every compute slot taken at {@code now} (System.nanoTime). */
+    void slotsSeenFull(long now) {
+        slotsLastFull = now;
+    }
+
+    /** When a worker last saw every compute slot taken: workers look every 200 ms. */
+    long slotsLastFull() {
+        return slotsLastFull;
     }
 
     /** Stages running in this process now. */

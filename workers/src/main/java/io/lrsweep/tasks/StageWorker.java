@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,21 @@ final class StageWorker implements Worker {
     /** Task log lines go to the server at most this often while a stage runs (the rest with its result). */
     private static final Duration LOG_EVERY = Duration.ofSeconds(20);
     static final int POLL_MILLIS = 200;
-    static final long IDLE_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
+    /** A type that started or ended a task this recently polls every {@link #POLL_MILLIS}. */
+    static final long ACTIVE_FOR_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How often any other type polls while a compute slot has been free for {@link #SETTLE_NANOS}. */
     static final long IDLE_POLL_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How often it polls otherwise: while the slots are, or just were, all taken. */
+    static final long BUSY_POLL_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How long a freed slot is left to the active types before the others poll for it. */
+    static final long SETTLE_NANOS = Duration.ofSeconds(1).toNanos();
     private final TaskType type;
-    /** When this worker last polled (System.nanoTime). */
+    /** System.nanoTime, or a test's clock. */
+    private final LongSupplier clock;
+    /** When this worker last polled. */
     private volatile long lastPoll;
+    /** When a task of this type last started or ended here; creation counts, so a new host starts active. */
+    private volatile long lastTask;
     private final TaskStages stages;
     private final TaskClient taskClient;
     private final Semaphore compute;
@@ -51,6 +62,13 @@ final class StageWorker implements Worker {
     private final AtomicBoolean stopping;
 
     StageWorker(TaskType type, TaskStages stages, WorkerHost.Shared shared) {
+        this(type, stages, shared, System::nanoTime);
+    }
+
+    StageWorker(TaskType type, TaskStages stages, WorkerHost.Shared shared, LongSupplier clock) {
+        this.clock = clock;
+        this.lastTask = clock.getAsLong();
+        this.lastPoll = lastTask - BUSY_POLL_NANOS;
         this.type = type;
         this.stages = stages;
         this.taskClient = shared.taskClient();
@@ -91,42 +109,43 @@ final class StageWorker implements Worker {
     }
 
     /**
-     * No polling while every compute slot is busy, so this worker never hoards tasks that others
-     * could run, nor once it is stopping; and, once no stage of any type has started or ended in
-     * this process for {@link #IDLE_AFTER_NANOS}, one poll per {@link #IDLE_POLL_NANOS} instead of one per
-     * {@link #POLL_MILLIS} (each poll is an HTTP request and a database write on the server:
-     * measured 12 % of a core for an idle worker). While a study runs here, pick-up is as before,
-     * but for the light task types while every compute slot is busy: one poll per
-     * {@link #IDLE_POLL_NANOS} (see {@link #waitsWhileBusy}).
+     * Whether to skip this poll. Never a poll while the worker stops, nor one of a compute type while
+     * every compute slot is busy (so a worker never hoards tasks that others could run). A type that
+     * started or ended a task in the last {@link #ACTIVE_FOR_NANOS} polls every {@link #POLL_MILLIS};
+     * any other, once per {@link #IDLE_POLL_NANOS} after a slot has been free for
+     * {@link #SETTLE_NANOS}, else once per {@link #BUSY_POLL_NANOS} (see {@link #waits}).
      */
     @Override
     public boolean paused() {
+        long now = clock.getAsLong();
         boolean slotsFull = compute.availablePermits() == 0;
-        if (stopping.get() || type.computeBound() && slotsFull) {
-            return true;
+        if (slotsFull) {
+            counters.slotsSeenFull(now);
         }
-        long now = System.nanoTime();
-        if (waitsWhileIdle(now, counters.lastActivity(), lastPoll) || waitsWhileBusy(slotsFull, now, lastPoll)) {
+        if (stopping.get() || type.computeBound() && slotsFull
+                || waits(now, lastPoll, lastTask, counters.slotsLastFull())) {
             return true;
         }
         lastPoll = now;
         return false;
     }
 
-    /** Whether a poll at {@code now} is skipped: the host idle for long, and the last poll recent (nanoTime values). */
-    static boolean waitsWhileIdle(long now, long lastActivity, long lastPoll) {
-        return now - lastActivity > IDLE_AFTER_NANOS && now - lastPoll < IDLE_POLL_NANOS;
-    }
-
     /**
-     * Whether a light task type's poll at {@code now} is skipped: every compute slot is busy and the
-     * last poll is recent. A light task (plan, refine, baselines, report) mostly follows the end of
-     * compute stages, when slots free up and polls are fast again; meanwhile its polls, four types
-     * five times a second, each a request and a database write, were most of the requests the
-     * server answered during a synthetic study, whose tasks end every few seconds.
+     * Whether a type that may poll waits instead (System.nanoTime values): each poll is a request and
+     * a database write on the server, ~4 ms of its CPU, and most polls of a study used to come back
+     * empty: of the default demo's 2,911 requests, 1,600 were polls of the four light types and 626
+     * of the five stage types it has no task for, each time a slot came free between two
+     * branches. Now a slot that comes free goes to the type that ran
+     * last (a stream of branches, the runs trained to convergence), and the others ask when the
+     * slot stays free (a new phase of the study: within about a second) or every few seconds
+     * (a light task of another study while this worker is busy).
      */
-    static boolean waitsWhileBusy(boolean slotsFull, long now, long lastPoll) {
-        return slotsFull && now - lastPoll < IDLE_POLL_NANOS;
+    static boolean waits(long now, long lastPoll, long lastTask, long slotsLastFull) {
+        if (now - lastTask < ACTIVE_FOR_NANOS) {
+            return false;
+        }
+        long every = now - slotsLastFull < SETTLE_NANOS ? BUSY_POLL_NANOS : IDLE_POLL_NANOS;
+        return now - lastPoll < every;
     }
 
     /**
@@ -158,6 +177,7 @@ final class StageWorker implements Worker {
         // The stage running now, so that a whole branch's failure says which of its stages failed.
         TaskType[] current = {type};
         leases.hold(task);
+        lastTask = clock.getAsLong();
         try (progress) {
             if (type == TaskType.WHOLE_BRANCH) {
                 faults.check(taskType);
@@ -207,6 +227,7 @@ final class StageWorker implements Worker {
             result.setReasonForIncompletion(reason);
         } finally {
             log.finish(result);
+            lastTask = clock.getAsLong();
             if (acquired) {
                 compute.release();
             }

@@ -4,57 +4,75 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Workers poll at full rate while their host runs stages and back off once it has been idle; light
- * task types back off while every compute slot is busy.
+ * A type that ran a task recently polls at full rate; any other polls once a second after a slot
+ * has stayed free for a second, and once per busy interval while the slots are, or just were, all
+ * taken; a compute type never polls while they are.
  */
 class StageWorkerPollingTest {
     private static final long SECOND = 1_000_000_000L;
+    private static final long NOW = 100 * SECOND;
 
     @Test
-    void everyPollGoesOutWhileAStageRanRecently() {
-        long now = 100 * SECOND;
-        long lastActivity = now - 9 * SECOND;
-        assertThat(StageWorker.waitsWhileIdle(now, lastActivity, now - StageWorker.POLL_MILLIS * 1_000_000L)).isFalse();
-        assertThat(StageWorker.waitsWhileIdle(now, lastActivity, now)).isFalse();
+    void aTypeThatRanATaskInTheLastTenSecondsPollsEveryTime() {
+        long lastTask = NOW - StageWorker.ACTIVE_FOR_NANOS + SECOND;
+        assertThat(StageWorker.waits(NOW, NOW, lastTask, NOW)).as("slots just full, polled just now").isFalse();
     }
 
     @Test
-    void anIdleHostPollsOncePerIdleInterval() {
-        long now = 100 * SECOND;
-        long lastActivity = now - 11 * SECOND;
-        assertThat(StageWorker.waitsWhileIdle(now, lastActivity, now - SECOND / 5)).isTrue();
-        assertThat(StageWorker.waitsWhileIdle(now, lastActivity, now - StageWorker.IDLE_POLL_NANOS - 1)).isFalse();
+    void anIdleTypePollsOncePerSecondOnceASlotHasStayedFreeForASecond() {
+        long lastTask = NOW - StageWorker.ACTIVE_FOR_NANOS - SECOND;
+        long settled = NOW - StageWorker.SETTLE_NANOS - 1;
+        assertThat(StageWorker.waits(NOW, NOW - SECOND / 2, lastTask, settled)).isTrue();
+        assertThat(StageWorker.waits(NOW, NOW - StageWorker.IDLE_POLL_NANOS - 1, lastTask, settled)).isFalse();
     }
 
     @Test
-    void aLightTypePollsOncePerIdleIntervalWhileEverySlotIsBusyAndAtFullRateOtherwise() {
-        long now = 100 * SECOND;
-        assertThat(StageWorker.waitsWhileBusy(true, now, now - SECOND / 5)).isTrue();
-        assertThat(StageWorker.waitsWhileBusy(true, now, now - StageWorker.IDLE_POLL_NANOS - 1)).isFalse();
-        assertThat(StageWorker.waitsWhileBusy(false, now, now)).isFalse();
+    void anIdleTypePollsOncePerBusyIntervalWhileTheSlotsAreOrJustWereTaken() {
+        long lastTask = NOW - StageWorker.ACTIVE_FOR_NANOS - SECOND;
+        long justFull = NOW - StageWorker.SETTLE_NANOS / 2;
+        assertThat(StageWorker.waits(NOW, NOW - 2 * SECOND, lastTask, justFull)).isTrue();
+        assertThat(StageWorker.waits(NOW, NOW - StageWorker.BUSY_POLL_NANOS - 1, lastTask, justFull)).isFalse();
     }
 
     @Test
-    void aReportWorkerSkipsItsNextPollOnlyWhileBothSlotsAreTaken() throws InterruptedException {
+    void workersOverOneSetOfSlotsLeaveAFreedSlotToTheActiveTypesForASecond() throws InterruptedException {
         Semaphore slots = new Semaphore(2);
-        StageWorker report = worker(TaskType.REPORT, slots);
-        StageWorker pretrain = worker(TaskType.PRETRAIN, slots);
-        assertThat(report.paused()).as("slots free: polls").isFalse();
-        assertThat(report.paused()).as("slots free, polled just now: polls again").isFalse();
-        slots.acquire(2);
-        assertThat(report.paused()).as("slots taken, polled just now: waits").isTrue();
-        assertThat(pretrain.paused()).as("a compute type never polls while the slots are taken").isTrue();
-        slots.release();
-        assertThat(report.paused()).as("a slot free again: polls").isFalse();
+        StageCounters counters = new StageCounters();
+        AtomicLong clock = new AtomicLong(System.nanoTime());
+        long start = clock.get();
+        StageWorker report = worker(TaskType.REPORT, slots, counters, clock);
+        StageWorker pretrain = worker(TaskType.PRETRAIN, slots, counters, clock);
+        assertThat(report.paused()).as("a new host's types are active: poll").isFalse();
+        assertThat(report.paused()).as("active, polled just now: polls again").isFalse();
+
+        clock.set(start + 11 * SECOND);
+        assertThat(report.paused()).as("idle, slots free for long: polls").isFalse();
         assertThat(pretrain.paused()).isFalse();
+        clock.set(start + 11 * SECOND + SECOND / 2);
+        assertThat(report.paused()).as("idle, polled half a second ago: waits").isTrue();
+
+        clock.set(start + 12 * SECOND);
+        slots.acquire(2);
+        assertThat(pretrain.paused()).as("a compute type never polls while the slots are taken").isTrue();
+        assertThat(counters.slotsLastFull()).isEqualTo(start + 12 * SECOND);
+        clock.set(start + 13 * SECOND);
+        assertThat(report.paused()).as("slots taken, polled two seconds ago: waits for the busy interval").isTrue();
+
+        clock.set(start + 13 * SECOND + SECOND / 2);
+        slots.release();
+        assertThat(pretrain.paused()).as("a slot freed half a second after the last look: left to active types")
+                .isTrue();
+        clock.set(start + 14 * SECOND + SECOND / 10);
+        assertThat(pretrain.paused()).as("the slot still free a second on: polls").isFalse();
     }
 
-    private static StageWorker worker(TaskType type, Semaphore slots) {
-        // Polling decisions read only the slots, the counters and the stop flag.
-        return new StageWorker(type, null, new WorkerHost.Shared(null, slots, null, new StageCounters(), null, null,
-                new AtomicBoolean()));
+    private static StageWorker worker(TaskType type, Semaphore slots, StageCounters counters, AtomicLong clock) {
+        // Polling decisions read only the slots, the counters, the stop flag and the clock.
+        return new StageWorker(type, null, new WorkerHost.Shared(null, slots, null, counters, null, null,
+                new AtomicBoolean()), clock::get);
     }
 }
