@@ -99,8 +99,8 @@ public final class LocalConductor {
                 // A JOIN of simple tasks is only re-evaluated on a schedule (a finished sub-workflow
                 // prompts its parent's, a finished task does not): every poll for its first 200
                 // looks (systemTaskPostponeThreshold), then 1.2^n s apart up to the callback duration
-                // (30 s). The default demo's joins closed 6 to 26 s after their last branch, 36 s of
-                // its wall time idle; with 4 looks and 2 s, within a second, and fewer looks in all.
+                // (30 s). The default demo's joins closed up to 26 s after their last task, 27 to 35 s
+                // of its wall time idle; with 4 looks and 2 s, within 2.1 s, and fewer looks in all.
                 "--conductor.app.systemTaskPostponeThreshold=4",
                 "--conductor.app.systemTaskWorkerCallbackDuration=2s"));
         cmd.addAll(database.arguments());
