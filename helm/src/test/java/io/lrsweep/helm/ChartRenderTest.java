@@ -263,13 +263,15 @@ class ChartRenderTest {
     }
 
     @Test
-    void theInChartConductorGetsTheLocalServersPostgresPropertiesAndItsLoginOnlyFromTheSecret() throws Exception {
+    void theInChartConductorGetsTheLocalServersPropertiesAndTuningAndItsLoginOnlyFromTheSecret() throws Exception {
         ChartRender.Result r = ChartRender.render(ChartFiles.chart().resolve("ci/in-chart-conductor-postgres.yaml"));
         String properties = r.named("ConfigMap", ChartRender.RELEASE + "-lrsweep-conductor").body().path("data")
                 .path("conductor.properties").asText();
-        for (String line : Files.readAllLines(ChartFiles.chart().resolve("files/conductor/postgres.properties"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                assertThat(properties).as("the property set of `lrsweep local up --db postgres`").contains(line);
+        for (String file : List.of("postgres.properties", "tuning.properties")) {
+            for (String line : Files.readAllLines(ChartFiles.chart().resolve("files/conductor/" + file))) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    assertThat(properties).as("%s, as the local server has it", file).contains(line);
+                }
             }
         }
         assertThat(properties).contains("spring.datasource.url=jdbc:postgresql://postgres.databases:5432/conductor?sslmode=require")

@@ -89,22 +89,8 @@ public final class LocalConductor {
         }
         cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
-                "--conductor.file-storage.parentDir=" + dir.resolve("files"),
-                // The server's own pollers run whether or not a study does: each of its seven
-                // system-task types polls its queue every 50 ms by default, with 2×cores sweeper
-                // threads. An idle server took 2.5 CPU s a minute at 250 ms and 1.3 s at 1 s (one
-                // sweeper); a sub-workflow or a join waits at most that second more.
-                "--conductor.app.systemTaskWorkerPollInterval=1000ms",
-                "--conductor.app.sweeperThreadCount=1",
-                // A JOIN of simple tasks is only re-evaluated on a schedule (a finished sub-workflow
-                // prompts its parent's, a finished task does not): every poll for its first 200
-                // looks (systemTaskPostponeThreshold), then 1.2^n s apart up to the callback duration
-                // (30 s). The default demo's joins closed up to 26 s after their last task, 27 to 35 s
-                // of its wall time idle. At 4 looks and 2 s they closed within 2.1 s, but
-                // synthetic-paper's 23 branch-group joins, all open from its start, were read whole
-                // 10,043 times (~7,000 by the default schedule); 10 s bounds both.
-                "--conductor.app.systemTaskPostponeThreshold=4",
-                "--conductor.app.systemTaskWorkerCallbackDuration=10s"));
+                "--conductor.file-storage.parentDir=" + dir.resolve("files")));
+        cmd.addAll(ServerTuning.arguments());
         cmd.addAll(database.arguments());
         if (queueMetricsEvery != null) {
             // The server's defaults (120 s, then 60 s) leave the dashboards' queue panels blank for minutes;
