@@ -16,9 +16,6 @@ public final class StageCounters {
 
     private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
 
-    /** When a worker last saw every compute slot taken (System.nanoTime; long enough ago at creation). */
-    private volatile long slotsLastFull = System.nanoTime() - StageWorker.SETTLE_NANOS;
-
     // Stage work, for the progress line's ETA: executions computing now (their start times summed,
     // so that their time so far is count × now − sum), the time of finished ones, and per stage
     // the time and number of computed (not cached) ones.
@@ -80,16 +77,6 @@ public final class StageCounters {
             }
         });
         return new StageTimes(means, busy / 1e9, (now - first) / 1e9);
-    }
-
-    /** A worker saw every compute slot taken at {@code now} (System.nanoTime). */
-    void slotsSeenFull(long now) {
-        slotsLastFull = now;
-    }
-
-    /** When a worker last saw every compute slot taken: workers look every 200 ms. */
-    long slotsLastFull() {
-        return slotsLastFull;
     }
 
     /** Stages running in this process now. */

@@ -17,8 +17,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -54,7 +52,7 @@ final class StageWorker implements Worker {
     private volatile long lastTask;
     private final TaskStages stages;
     private final TaskClient taskClient;
-    private final Semaphore compute;
+    private final ComputeSlots compute;
     private final FaultSwitch faults;
     private final StageCounters counters;
     private final WorkerMetrics metrics;
@@ -118,12 +116,9 @@ final class StageWorker implements Worker {
     @Override
     public boolean paused() {
         long now = clock.getAsLong();
-        boolean slotsFull = compute.availablePermits() == 0;
-        if (slotsFull) {
-            counters.slotsSeenFull(now);
-        }
+        boolean slotsFull = compute.lookFull(now);
         if (stopping.get() || type.computeBound() && slotsFull
-                || waits(now, lastPoll, lastTask, counters.slotsLastFull())) {
+                || waits(now, lastPoll, lastTask, compute.lastFull())) {
             return true;
         }
         lastPoll = now;
@@ -278,7 +273,7 @@ final class StageWorker implements Worker {
     /** Waits for a compute slot; false when the worker starts stopping first. */
     private boolean acquireUnlessStopping() throws InterruptedException {
         while (!stopping.get()) {
-            if (compute.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            if (compute.take(200)) {
                 return true;
             }
         }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,7 @@ public final class WorkerHost implements AutoCloseable {
     static final Duration STALE_LEASE_LOOK_EVERY = Duration.ofSeconds(15);
 
     /** What all workers of one host share. */
-    record Shared(TaskClient taskClient, Semaphore compute, FaultSwitch faults, StageCounters counters,
+    record Shared(TaskClient taskClient, ComputeSlots compute, FaultSwitch faults, StageCounters counters,
                   WorkerMetrics metrics, Leases leases, AtomicBoolean stopping) {
     }
 
@@ -50,8 +49,7 @@ public final class WorkerHost implements AutoCloseable {
     private final StaleLeaseWatch staleLeases;
     private final TaskRunnerConfigurer runner;
     private final StageCounters counters = new StageCounters();
-    private final Semaphore compute;
-    private final int parallel;
+    private final ComputeSlots compute;
     private final WorkerMetrics metrics;
     private boolean ownsMetrics;
 
@@ -74,8 +72,7 @@ public final class WorkerHost implements AutoCloseable {
         this.client = new ConductorClient(apiUrl);
         this.taskClient = new PatientTaskClient(client, RESULT_PATIENCE, this::delivered);
         this.leases = new Leases(taskClient);
-        this.parallel = parallel;
-        this.compute = new Semaphore(parallel, true);
+        this.compute = new ComputeSlots(parallel);
         metrics.computeSlots(parallel, this::stagesInFlight);
         Shared shared = new Shared(taskClient, compute, faults, counters, metrics, leases, stopping);
         // Reports link to the UI and Grafana when configured, else to the workflow on the API polled here.
@@ -193,7 +190,7 @@ public final class WorkerHost implements AutoCloseable {
 
     /** Compute-bound stages running in this process right now. */
     public int stagesInFlight() {
-        return parallel - compute.availablePermits();
+        return compute.inUse();
     }
 
     public WorkerMetrics metrics() {

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +41,7 @@ class StageWorkerMetricsTest {
     void workers() throws Exception {
         client = new ConductorClient("http://127.0.0.1:1/api");
         TaskClient tasks = new TaskClient(client);
-        var shared = new WorkerHost.Shared(tasks, new Semaphore(1), faults, new StageCounters(), metrics,
+        var shared = new WorkerHost.Shared(tasks, new ComputeSlots(1), faults, new StageCounters(), metrics,
                 new Leases(tasks), new AtomicBoolean());
         compute = ComputeContext.cpu(root.resolve("datasets"));
         TaskStages stages = new TaskStages(new FileSystemArtifactStore(root), compute, ReportLinks.NONE);

@@ -2,7 +2,6 @@ package io.lrsweep.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class StageWorkerPollingTest {
 
     @Test
     void workersOverOneSetOfSlotsLeaveAFreedSlotToTheActiveTypesForASecond() throws InterruptedException {
-        Semaphore slots = new Semaphore(2);
+        ComputeSlots slots = new ComputeSlots(2);
         StageCounters counters = new StageCounters();
         AtomicLong clock = new AtomicLong(System.nanoTime());
         long start = clock.get();
@@ -56,9 +55,9 @@ class StageWorkerPollingTest {
         assertThat(report.paused()).as("idle, polled half a second ago: waits").isTrue();
 
         clock.set(start + 12 * SECOND);
-        slots.acquire(2);
+        assertThat(slots.take(0) && slots.take(0)).isTrue();
         assertThat(pretrain.paused()).as("a compute type never polls while the slots are taken").isTrue();
-        assertThat(counters.slotsLastFull()).isEqualTo(start + 12 * SECOND);
+        assertThat(slots.lastFull()).isEqualTo(start + 12 * SECOND);
         clock.set(start + 13 * SECOND);
         assertThat(report.paused()).as("slots taken, polled two seconds ago: waits for the busy interval").isTrue();
 
@@ -70,7 +69,7 @@ class StageWorkerPollingTest {
         assertThat(pretrain.paused()).as("the slot still free a second on: polls").isFalse();
     }
 
-    private static StageWorker worker(TaskType type, Semaphore slots, StageCounters counters, AtomicLong clock) {
+    private static StageWorker worker(TaskType type, ComputeSlots slots, StageCounters counters, AtomicLong clock) {
         // Polling decisions read only the slots, the counters, the stop flag and the clock.
         return new StageWorker(type, null, new WorkerHost.Shared(null, slots, null, counters, null, null,
                 new AtomicBoolean()), clock::get);

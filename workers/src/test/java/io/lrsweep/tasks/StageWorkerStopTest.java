@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +36,7 @@ class StageWorkerStopTest {
     Path root;
     private final WorkerMetrics metrics = new WorkerMetrics(new WorkerIdentity("w", "none", "none"));
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Semaphore compute = new Semaphore(1);
+    private final ComputeSlots compute = new ComputeSlots(1);
     private ConductorClient client;
     private FileSystemArtifactStore store;
     private Map<String, Worker> workers;
@@ -99,7 +98,7 @@ class StageWorkerStopTest {
                 + " periodic checkpoint").isEqualTo(stoppedAt);
         assertThat(r.getReasonForIncompletion()).contains("iteration " + stoppedAt + " of 50000");
         assertThat(store.exists(StudyLayout.pretrain("s1", 1e-3, 0) + "/MANIFEST.json")).isFalse();
-        assertThat(compute.availablePermits()).as("the compute slot is free again").isEqualTo(1);
+        assertThat(compute.inUse()).as("the compute slot is free again").isZero();
         assertThat(Exposition.parse(metrics.scrape()).value("lrsweep_stage_runs_total", Map.of("study", "s1",
                 "stage", "pretrain", "outcome", "stopped"))).isEqualTo(1.0);
     }
