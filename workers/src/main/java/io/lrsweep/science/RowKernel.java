@@ -32,6 +32,14 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
     }
 
     /**
+     * The training step's passes with the samples in vector lanes ({@link ColumnBatch}), where this
+     * kernel has them; null where the row-major passes are the faster ones.
+     */
+    default ColumnBatch columnBatch() {
+        return null;
+    }
+
+    /**
      * LayerNorm without affine of {@code count} consecutive 32-wide rows from row {@code row}, in
      * place: each row to zero mean and unit (biased) variance; sqrt(var + eps) of row i to sd[i].
      * Each row's sums run over its entries in order, as in the first implementation; four rows at a

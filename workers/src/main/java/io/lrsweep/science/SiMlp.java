@@ -68,6 +68,8 @@ public final class SiMlp {
     private final double[] w1t = new double[HIDDEN * INPUT];
     private final double[] w2t = new double[HIDDEN * HIDDEN];
     private final RowKernel kernel;
+    /** The study's batches (16 samples) in vector lanes, where the kernel has that; else null. */
+    private final ColumnBatch columns;
 
     public SiMlp() {
         this(BEST);
@@ -76,6 +78,7 @@ public final class SiMlp {
     /** A model computed with the given kernel (tests hold every kernel to the same bits). */
     SiMlp(RowKernel kernel) {
         this.kernel = kernel;
+        this.columns = kernel.columnBatch();
     }
 
     private void ensureCapacity(int rows) {
@@ -130,6 +133,9 @@ public final class SiMlp {
         checkShapes(w, data);
         if (gradient.length != SI_PARAMETERS) {
             throw new IllegalArgumentException("gradient must have " + SI_PARAMETERS + " entries");
+        }
+        if (columns != null && rows == ColumnBatch.ROWS) {
+            return columns.lossAndGradient(w.si(), w.head(), data, index, from, gradient, correct);
         }
         ensureCapacity(rows);
         double[] si = w.si();

@@ -85,6 +85,11 @@ final class VectorRowKernel implements RowKernel {
     }
 
     @Override
+    public ColumnBatch columnBatch() {
+        return new ColumnBatch(this);
+    }
+
+    @Override
     public void headGradient(double[] a, double[] d, double[] v, int rows, double[] dh) {
         selectHeadGradient(LANES, a, d, v, rows, dh);
     }

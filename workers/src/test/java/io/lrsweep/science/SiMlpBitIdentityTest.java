@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fast SI MLP (loops ordered for the JIT's vector units, fused update and projection) gives the
  * same bits as the row-at-a-time implementation it replaced, kept as {@link ReferenceSiMlp}: every
- * gradient, loss, logit and whole training trajectory, in all three regimes.
+ * gradient, loss, logit and whole training trajectory, in all three regimes. With the 256-bit kernel,
+ * batches of 16 (the study's) take the passes with samples in lanes ({@link ColumnBatch}), other
+ * sizes the row-major ones: both are held to the reference here.
  */
 class SiMlpBitIdentityTest {
     private final Samples train = TickData.train(7, 512);
@@ -41,6 +43,13 @@ class SiMlpBitIdentityTest {
     /** The kernel this JVM uses (512-bit vectors where the processor has them), the 256-bit one and the plain one. */
     static List<SiMlp> models() {
         return List.of(new SiMlp(), new SiMlp(VectorRowKernel.narrow()), new SiMlp(new RowKernel.Scalar()));
+    }
+
+    @Test
+    void the256BitKernelTakesTheStudysBatchesWithSamplesInLanes() {
+        assertThat(VectorRowKernel.narrow().columnBatch()).isNotNull();
+        assertThat(new RowKernel.Scalar().columnBatch()).isNull();
+        assertThat(ColumnBatch.ROWS).as("the study's batch size").isEqualTo(16);
     }
 
     @Test
