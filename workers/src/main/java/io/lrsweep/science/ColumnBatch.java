@@ -20,15 +20,6 @@ final class ColumnBatch {
     private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_256;
     private static final int WIDTH = SiMlp.HIDDEN;
     private static final int W2_OFFSET = WIDTH * WIDTH;
-    /** Offsets of the samples' rows in a row-major batch, for the weight gradients. */
-    private static final int[] SAMPLE_ROWS = new int[ROWS];
-
-    static {
-        for (int r = 0; r < ROWS; r++) {
-            SAMPLE_ROWS[r] = r * WIDTH;
-        }
-    }
-
     private final double[] x = new double[ROWS * WIDTH];
     private final double[] xt = new double[WIDTH * ROWS];
     private final double[] a1 = new double[WIDTH * ROWS];
@@ -67,17 +58,7 @@ final class ColumnBatch {
         products(si, W2_OFFSET, WIDTH, 1, h1t, a2);
         layerNorm(a2, sd2);
         head(v);
-        double loss = 0;
-        int right = 0;
-        for (int r = 0; r < ROWS; r++) {
-            int y = data.y()[index[from + r]];
-            loss += SiMlp.bceWithLogits(scores[r], y);
-            if ((scores[r] > 0 ? 1 : 0) == y) {
-                right++;
-            }
-            ds[r] = (SiMlp.sigmoid(scores[r]) - y) / ROWS;
-        }
-        correct[0] = right;
+        double loss = SiMlp.lossOfScores(scores, data, index, from, ROWS, ds, correct);
         headGradient(v);
         layerNormBackward(a2, sd2);
         for (int j = 0; j < WIDTH; j++) {
@@ -286,7 +267,7 @@ final class ColumnBatch {
      */
     private void outerSums(double[] in, double[] gradient, int offset) {
         for (int k = 0; k < WIDTH; k += 4) {
-            kernel.combine4(in, 0, SAMPLE_ROWS, ROWS, dz, k * ROWS, 1, ROWS, true, gradient, offset + k * WIDTH, WIDTH);
+            kernel.combine4(in, 0, SiMlp.CONSECUTIVE, ROWS, dz, k * ROWS, 1, ROWS, true, gradient, offset + k * WIDTH, WIDTH);
         }
     }
 }

@@ -46,8 +46,8 @@ public final class SiMlp {
 
     /** How the 32-wide sums of every pass are computed: vector registers where the JVM offers them. */
     private static final RowKernel BEST = RowKernel.best();
-    /** Row offsets 0, 32, 64, …: consecutive rows of a 32-wide matrix. */
-    private static final int[] CONSECUTIVE = consecutiveRows(INPUT);
+    /** Row offsets 0, 32, 64, …: consecutive rows of a 32-wide matrix (or batch). */
+    static final int[] CONSECUTIVE = consecutiveRows(INPUT);
     /** Rows whose LayerNorm sums the kernel runs side by side. */
     private static final int BLOCK = 8;
 
@@ -144,17 +144,7 @@ public final class SiMlp {
         double[] s = scores;
         double[] x = gather(data, index, from, rows);
         forward(v, x, 0, rows, s);
-        double loss = 0;
-        int right = 0;
-        for (int r = 0; r < rows; r++) {
-            int y = data.y()[index[from + r]];
-            loss += bceWithLogits(s[r], y);
-            if ((s[r] > 0 ? 1 : 0) == y) {
-                right++;
-            }
-            ds[r] = (sigmoid(s[r]) - y) / rows;
-        }
-        correct[0] = right;
+        double loss = lossOfScores(s, data, index, from, rows, ds, correct);
         // Every sum below adds its terms in the order of the first (row-at-a-time) implementation,
         // so results are bit-identical to it (ReferenceSiMlp in the tests); only independent sums
         // are interleaved, which is what lets them run in vector lanes.
@@ -320,6 +310,27 @@ public final class SiMlp {
         for (int r = 0; r < rows; r += BLOCK) {
             kernel.layerNormBackward(da, a, sd, r, Math.min(BLOCK, rows - r), dzOut);
         }
+    }
+
+    /**
+     * The summed BCE loss of a batch's logits {@code scores}; each logit's gradient of the mean
+     * loss to {@code ds}, the number of correct predictions to {@code correct[0]}. Shared by the
+     * row-major passes and {@link ColumnBatch}.
+     */
+    static double lossOfScores(double[] scores, Samples data, int[] index, int from, int rows, double[] ds,
+                               int[] correct) {
+        double loss = 0;
+        int right = 0;
+        for (int r = 0; r < rows; r++) {
+            int y = data.y()[index[from + r]];
+            loss += bceWithLogits(scores[r], y);
+            if ((scores[r] > 0 ? 1 : 0) == y) {
+                right++;
+            }
+            ds[r] = (sigmoid(scores[r]) - y) / rows;
+        }
+        correct[0] = right;
+        return loss;
     }
 
     static double bceWithLogits(double s, int y) {
