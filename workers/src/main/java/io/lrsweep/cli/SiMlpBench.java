@@ -8,6 +8,7 @@ import io.lrsweep.science.TickData;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.TrainingState;
 import io.lrsweep.science.Vectors;
+import io.lrsweep.science.Weights;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,7 +67,40 @@ final class SiMlpBench {
             System.out.printf("pytorch_us_per_step=%.2f pytorch_cpu_us_per_step=%.2f speedup=%.1f cpu_speedup=%.1f%n",
                     median(torch), median(torchCpu), median(torch) / median, median(torchCpu) / median(javaCpu));
         }
+        analysisPasses();
         return 0;
+    }
+
+    /**
+     * The passes of the analyses, each timed as the median of rounds after a warm-up: a test-set
+     * evaluation (2,000 samples, as the study's) and a full-data gradient over the 512 training
+     * samples (what every Hessian-vector product of the sharpness takes two of).
+     */
+    static void analysisPasses() {
+        var train = TickData.train(0, 512);
+        var test = TickData.test(0, 2000);
+        Weights w = SiMlp.initialise(0);
+        SiMlp model = new SiMlp();
+        double[] evaluate = new double[9];
+        double[] gradient = new double[9];
+        double sink = 0;
+        for (int round = -3; round < evaluate.length; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                sink += model.evaluate(w, test).loss();
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                sink += model.fullGradient(w.si(), w.head(), train)[i];
+            }
+            long t2 = System.nanoTime();
+            if (round >= 0) {
+                evaluate[round] = (t1 - t0) / 1e3 / 200;
+                gradient[round] = (t2 - t1) / 1e3 / 200;
+            }
+        }
+        System.out.printf("evaluate_2000_us=%.1f full_gradient_512_us=%.1f%s%n", Vectors.median(evaluate),
+                Vectors.median(gradient), Double.isFinite(sink) ? "" : " (not finite)");
     }
 
     /** {@code steps} steps of the study's training loop at an ELR of the chaotic regime. */

@@ -32,8 +32,8 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
     }
 
     /**
-     * The training step's passes with the samples in vector lanes ({@link ColumnBatch}), where this
-     * kernel has them; null where the row-major passes are the faster ones.
+     * The passes with the samples in vector lanes ({@link ColumnBatch}) for whole blocks of 16
+     * samples, where this kernel's width has them; null where the row-major passes are the faster ones.
      */
     default ColumnBatch columnBatch() {
         return null;

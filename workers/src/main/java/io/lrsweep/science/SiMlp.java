@@ -68,7 +68,7 @@ public final class SiMlp {
     private final double[] w1t = new double[HIDDEN * INPUT];
     private final double[] w2t = new double[HIDDEN * HIDDEN];
     private final RowKernel kernel;
-    /** The study's batches (16 samples) in vector lanes, where the kernel has that; else null. */
+    /** Whole blocks of 16 samples in vector lanes (steps, evaluations, full gradients); null without. */
     private final ColumnBatch columns;
 
     public SiMlp() {
@@ -115,6 +115,34 @@ public final class SiMlp {
         forward(w.head(), gather(data, index, from, rows), 0, rows, logits);
     }
 
+    /**
+     * The logits of every sample of {@code data}, in order, to {@code logits}; when {@code pattern}
+     * is not null, which ReLUs are on (see {@link #reluPattern}). Whole blocks go through the
+     * passes with samples in lanes where the kernel has them, the rest through the row-major ones.
+     */
+    private void allLogits(Weights w, Samples data, double[] logits, BitSet pattern) {
+        int n = data.count();
+        int inLanes = columns == null ? 0 : n - n % ColumnBatch.BLOCK;
+        for (int r = 0; r < inLanes; r += ColumnBatch.BLOCK) {
+            columns.logits(w.si(), w.head(), data, r, logits, r, pattern);
+        }
+        int rest = n - inLanes;
+        if (rest == 0) {
+            return;
+        }
+        ensureCapacity(rest);
+        transpose(w.si());
+        forward(w.head(), data.x(), inLanes * INPUT, rest, scores);
+        System.arraycopy(scores, 0, logits, inLanes, rest);
+        if (pattern != null) {
+            for (int i = 0; i < rest * HIDDEN; i++) {
+                int bit = 2 * (inLanes * HIDDEN + i);
+                pattern.set(bit, a1[i] > 0);
+                pattern.set(bit + 1, a2[i] > 0);
+            }
+        }
+    }
+
     /** The samples' rows copied one after the other, so the passes read them as one matrix. */
     private double[] gather(Samples data, int[] index, int from, int rows) {
         for (int r = 0; r < rows; r++) {
@@ -134,8 +162,8 @@ public final class SiMlp {
         if (gradient.length != SI_PARAMETERS) {
             throw new IllegalArgumentException("gradient must have " + SI_PARAMETERS + " entries");
         }
-        if (columns != null && rows == ColumnBatch.ROWS) {
-            return columns.lossAndGradient(w.si(), w.head(), data, index, from, gradient, correct);
+        if (columns != null && rows % ColumnBatch.BLOCK == 0 && rows > 0) {
+            return columns.lossAndGradient(w.si(), w.head(), data, index, from, rows, gradient, correct);
         }
         ensureCapacity(rows);
         double[] si = w.si();
@@ -190,15 +218,10 @@ public final class SiMlp {
      */
     public BitSet reluPattern(double[] si, double[] head, Samples data) {
         int n = data.count();
-        checkShapes(new Weights(si, head), data);
-        ensureCapacity(n);
-        transpose(si);
-        forward(head, data.x(), 0, n, scores);
+        Weights w = new Weights(si, head);
+        checkShapes(w, data);
         BitSet on = new BitSet(2 * n * HIDDEN);
-        for (int i = 0; i < n * HIDDEN; i++) {
-            on.set(2 * i, a1[i] > 0);
-            on.set(2 * i + 1, a2[i] > 0);
-        }
+        allLogits(w, data, new double[n], on);
         return on;
     }
 
@@ -240,10 +263,8 @@ public final class SiMlp {
     public Evaluation evaluate(Weights w, Samples data) {
         int n = data.count();
         checkShapes(w, data);
-        ensureCapacity(n);
-        transpose(w.si());
-        double[] s = scores;
-        forward(w.head(), data.x(), 0, n, s);
+        double[] s = new double[n];
+        allLogits(w, data, s, null);
         double loss = 0;
         int right = 0;
         for (int i = 0; i < n; i++) {

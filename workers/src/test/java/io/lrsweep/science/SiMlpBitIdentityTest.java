@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fast SI MLP (loops ordered for the JIT's vector units, fused update and projection) gives the
  * same bits as the row-at-a-time implementation it replaced, kept as {@link ReferenceSiMlp}: every
  * gradient, loss, logit and whole training trajectory, in all three regimes. With the 256-bit kernel,
- * batches of 16 (the study's) take the passes with samples in lanes ({@link ColumnBatch}), other
- * sizes the row-major ones: both are held to the reference here.
+ * whole blocks of 16 samples (the study's batch) take the passes with samples in lanes
+ * ({@link ColumnBatch}), the rest the row-major ones: both are held to the reference here.
  */
 class SiMlpBitIdentityTest {
     private final Samples train = TickData.train(7, 512);
@@ -46,10 +46,10 @@ class SiMlpBitIdentityTest {
     }
 
     @Test
-    void the256BitKernelTakesTheStudysBatchesWithSamplesInLanes() {
+    void the256BitKernelTakesBlocksOfTheStudysBatchSizeWithSamplesInLanes() {
         assertThat(VectorRowKernel.narrow().columnBatch()).isNotNull();
         assertThat(new RowKernel.Scalar().columnBatch()).isNull();
-        assertThat(ColumnBatch.ROWS).as("the study's batch size").isEqualTo(16);
+        assertThat(ColumnBatch.BLOCK).as("the study's batch size").isEqualTo(16);
     }
 
     @Test
@@ -67,9 +67,10 @@ class SiMlpBitIdentityTest {
         int compared = 0;
         for (long seed = 0; seed < 6; seed++) {
             Weights w = randomWeights(seed, seed % 2 == 1);
-            // Batch sizes the study uses (16) and others, from several places of a permutation; the
-            // same instances are reused across sizes, as a training run reuses its scratch space.
-            for (int rows : new int[] {16, 1, 7, 16, 64, 16}) {
+            // Batch sizes the study uses (16), other multiples of 16 (in lanes, block after block) and
+            // others (row-major), from several places of a permutation; the same instances are
+            // reused across sizes, as a training run reuses its scratch space.
+            for (int rows : new int[] {16, 1, 7, 16, 64, 40, 16}) {
                 int from = (int) (seed * 37 % (train.count() - rows));
                 double[] g1 = new double[SiMlp.SI_PARAMETERS];
                 double[] g2 = new double[SiMlp.SI_PARAMETERS];
@@ -84,7 +85,31 @@ class SiMlpBitIdentityTest {
                 compared++;
             }
         }
-        assertThat(compared).isEqualTo(36);
+        assertThat(compared).isEqualTo(42);
+    }
+
+    @ParameterizedTest
+    @MethodSource("models")
+    void fullDataGradientsAndReluPatternsAreBitIdentical(SiMlp fast) {
+        // What the sharpness differentiates: the gradient over all 512 training samples (32 blocks
+        // whose weight gradients sum across blocks), and which ReLUs are on over a set of 1,000
+        // samples (62 blocks and 8 row-major samples).
+        Samples probe = TickData.test(9, 1000);
+        ReferenceSiMlp reference = new ReferenceSiMlp();
+        SiMlp plain = new SiMlp(new RowKernel.Scalar());
+        int[] identity = new int[train.count()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        for (long seed = 20; seed < 22; seed++) {
+            Weights w = randomWeights(seed, seed == 21);
+            double[] expected = new double[SiMlp.SI_PARAMETERS];
+            reference.lossAndGradient(w, train, identity, 0, train.count(), expected, new int[1]);
+            assertThat(bits(fast.fullGradient(w.si(), w.head(), train))).as("seed %d", seed).isEqualTo(bits(expected));
+            var pattern = fast.reluPattern(w.si(), w.head(), probe);
+            assertThat(pattern).isEqualTo(plain.reluPattern(w.si(), w.head(), probe));
+            assertThat(pattern.cardinality()).as("some ReLUs on, some off").isBetween(1, 2 * 1000 * SiMlp.HIDDEN - 1);
+        }
     }
 
     @ParameterizedTest
@@ -94,8 +119,9 @@ class SiMlpBitIdentityTest {
         ReferenceSiMlp reference = new ReferenceSiMlp();
         for (long seed = 10; seed < 13; seed++) {
             Weights w = randomWeights(seed, seed == 11);
-            // A small set first, then a large one, then the small again: scratch space grows and is reused.
-            for (Samples s : new Samples[] {train, test, train}) {
+            // A small set first, then a large one, then the small again: scratch space grows and is
+            // reused; the last leaves 8 samples after its whole blocks.
+            for (Samples s : new Samples[] {train, test, train, TickData.test(8, 1000)}) {
                 Evaluation a = fast.evaluate(w, s);
                 Evaluation b = reference.evaluate(w, s);
                 assertThat(Double.doubleToRawLongBits(a.loss())).isEqualTo(Double.doubleToRawLongBits(b.loss()));
