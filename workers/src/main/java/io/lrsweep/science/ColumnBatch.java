@@ -40,8 +40,11 @@ final class ColumnBatch {
     private double[] sd2;
     private double[] scores;
     private double[] ds;
+    private final RowKernel kernel;
 
-    ColumnBatch() {
+    /** @param kernel the 256-bit kernel, for the first ReLU's gradient (the same as the row-major passes') */
+    ColumnBatch(RowKernel kernel) {
+        this.kernel = kernel;
         grow(1);
     }
 
@@ -95,10 +98,11 @@ final class ColumnBatch {
         weightGradient(h1, n, gradient, W2_OFFSET);
         // Back through the second layer, then the first ReLU: da[j][r] = Σ_k W2[k][j]·dz[k][r].
         for (int b = 0; b < n; b++) {
-            int base = b * SLAB;
-            layer(si, W2_OFFSET, 1, WIDTH, dz, da, base);
-            reluGradient(base);
-            layerNormBackward(a1, sd1, base, b * BLOCK);
+            layer(si, W2_OFFSET, 1, WIDTH, dz, da, b * SLAB);
+        }
+        kernel.reluGradient(a1, da, n * SLAB);
+        for (int b = 0; b < n; b++) {
+            layerNormBackward(a1, sd1, b * SLAB, b * BLOCK);
         }
         weightGradient(x, n, gradient, 0);
         return loss / rows;
@@ -364,20 +368,6 @@ final class ColumnBatch {
                     .intoArray(da, o + 8);
             zero.blend(d3.mul(vk), DoubleVector.fromArray(LANES, a2, o + 12).compare(VectorOperators.GT, 0.0))
                     .intoArray(da, o + 12);
-        }
-    }
-
-    /** The gradient through the first ReLU, in {@link #da}, for the block at {@code base}. */
-    private void reluGradient(int base) {
-        select(a1, base);
-    }
-
-    /** Keeps the entries of {@link #da} in the block at {@code base} whose pre-activation in {@code a} is above 0. */
-    private void select(double[] a, int base) {
-        DoubleVector zero = DoubleVector.zero(LANES);
-        for (int i = base; i < base + SLAB; i += LANES.length()) {
-            zero.blend(DoubleVector.fromArray(LANES, da, i), DoubleVector.fromArray(LANES, a, i)
-                    .compare(VectorOperators.GT, 0.0)).intoArray(da, i);
         }
     }
 

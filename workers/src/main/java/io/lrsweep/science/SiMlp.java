@@ -46,8 +46,8 @@ public final class SiMlp {
 
     /** How the 32-wide sums of every pass are computed: vector registers where the JVM offers them. */
     private static final RowKernel BEST = RowKernel.best();
-    /** Row offsets 0, 32, 64, …: consecutive rows of a 32-wide matrix (or batch). */
-    static final int[] CONSECUTIVE = consecutiveRows(INPUT);
+    /** Row offsets 0, 32, 64, …: consecutive rows of a 32-wide matrix. */
+    private static final int[] CONSECUTIVE = consecutiveRows(INPUT);
     /** Rows whose LayerNorm sums the kernel runs side by side. */
     private static final int BLOCK = 8;
 

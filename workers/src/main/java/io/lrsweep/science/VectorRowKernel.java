@@ -86,7 +86,7 @@ final class VectorRowKernel implements RowKernel {
 
     @Override
     public ColumnBatch columnBatch() {
-        return new ColumnBatch();
+        return new ColumnBatch(this);
     }
 
     @Override
