@@ -162,10 +162,10 @@ final class ImageSetup implements Setup<NetworkState> {
 
     /** The mean of the window, then BN statistics recomputed with one pass over the training set. */
     @Override
-    public Averaged average(Branch b, int k, PointReader<NetworkState> window) throws IOException {
+    public Averaged average(Branch b, int k, CheckpointReader window) throws IOException {
         NetworkAverage average = new NetworkAverage();
         for (String name : window(k)) {
-            average.add(window.read(name));
+            average.add(decode(window.read(name)));
         }
         NetworkState mean = average.result();
         return onDevice(0, (net, data) -> {

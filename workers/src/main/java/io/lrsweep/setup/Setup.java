@@ -29,7 +29,7 @@ public sealed interface Setup<P> permits SyntheticSetup, ImageSetup {
     /** The name of the pre-trained point among the pre-training stage's checkpoints. */
     String pretrainedPoint();
 
-    /** The pre-training checkpoints that SWA over {@code k} averages, in the order they are added. */
+    /** The pre-training objects that SWA over {@code k} reads, in the order it reads them. */
     List<String> window(int k);
 
     /** A point from a stored checkpoint of this setup. */
@@ -41,8 +41,8 @@ public sealed interface Setup<P> permits SyntheticSetup, ImageSetup {
     /** Fine-tunes a branch's pre-trained point {@code start} with {@code flr}. */
     Trained finetune(Branch b, double flr, P start, StageSink sink) throws IOException;
 
-    /** SWA over {@code k} checkpoints, read one at a time from {@code window} (BN recomputed where there is BN). */
-    Averaged average(Branch b, int k, PointReader<P> window) throws IOException;
+    /** SWA over {@code k} checkpoints, read from the objects of {@link #window} (BN recomputed where there is BN). */
+    Averaged average(Branch b, int k, CheckpointReader window) throws IOException;
 
     /** SGD steps in one epoch of the branch's training set. */
     long stepsPerEpoch();

@@ -3,6 +3,7 @@ package io.lrsweep.setup;
 import io.lrsweep.data.SyntheticData;
 import io.lrsweep.science.AngularDistance;
 import io.lrsweep.science.CheckpointFormat;
+import io.lrsweep.science.CheckpointPack;
 import io.lrsweep.science.Elr;
 import io.lrsweep.science.ErrorBarrier;
 import io.lrsweep.science.Evaluation;
@@ -29,17 +30,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongPredicate;
 
 /**
  * The synthetic feature-sparsity study: the hand-written SI MLP on the "ticks" data, counted in
  * iterations, with a checkpoint every {@code checkpointEvery} iterations. The last max-K
- * checkpoints of pre-training are the SWA window; the last of them is the pre-trained point.
+ * checkpoints of pre-training are the SWA window, stored as one object; the last of them is the
+ * pre-trained point, stored on its own too.
  */
 final class SyntheticSetup implements Setup<Weights> {
     private static final String MODEL = "si-mlp";
-    /** How often a run trained to convergence writes its resume checkpoint, in epochs. */
-    private static final long RESUME_EVERY_EPOCHS = 100;
+    /**
+     * The SWA window, oldest first, as one {@link CheckpointPack}: 50 checkpoints of 16.6 KB as 50
+     * objects cost the default demo on S3 16,440 requests (written once, read by every K).
+     */
+    private static final String WINDOW = "window.ckpt";
+    /** The first iteration of a run that keeps no window. */
+    private static final long NO_WINDOW = Long.MAX_VALUE;
+    /**
+     * How often pre-training and fine-tuning write their resume checkpoint, in checkpoint
+     * intervals: every 10,000 iterations (~0.2 s of one core). Every 1,000 made the default demo
+     * write up to 15,600 resume checkpoints, each a request on S3 and an fsync on a filesystem.
+     */
+    private static final long RESUME_EVERY_CHECKPOINTS = 100;
+    /**
+     * How often a run trained to convergence writes its resume checkpoint, in epochs: 9,600
+     * iterations, about as often as the other runs. Every 100 epochs, a run that never converged
+     * within its ten pre-training budgets (360,000 steps, ~7 s) wrote 112.
+     */
+    private static final long RESUME_EVERY_EPOCHS = 300;
     private final StudyConfig c;
     private final ComputeContext compute;
 
@@ -60,6 +78,8 @@ final class SyntheticSetup implements Setup<Weights> {
         inputs.put("iterations", c.pretrainIterations());
         inputs.put("checkpointEvery", c.checkpointEvery());
         inputs.put("window", c.maxK());
+        // Stores of older versions kept one object per window checkpoint: their stages are not reused.
+        inputs.put("windowObject", WINDOW);
     }
 
     @Override
@@ -77,14 +97,10 @@ final class SyntheticSetup implements Setup<Weights> {
         return windowCheckpoint(c.pretrainIterations());
     }
 
-    /** The last {@code k} checkpoints of pre-training, oldest first, ending at the pre-trained point. */
+    /** The one object that holds every window checkpoint, whatever {@code k}. */
     @Override
     public List<String> window(int k) {
-        List<String> names = new ArrayList<>();
-        for (int i = k - 1; i >= 0; i--) {
-            names.add(windowCheckpoint(windowIteration(i)));
-        }
-        return names;
+        return List.of(WINDOW);
     }
 
     @Override
@@ -100,9 +116,11 @@ final class SyntheticSetup implements Setup<Weights> {
         SyntheticData data = data(b);
         long started = System.nanoTime();
         Run run = train(sink, TrainingState.start(SiMlp.initialise(b.seed())), data.train(),
-                SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule, it -> it >= firstKept);
+                SeededRandom.derive(b.seed(), "pretrain-order").nextLong(), schedule, firstKept);
         double seconds = (System.nanoTime() - started) / 1e9;
         TrainingState end = run.end();
+        sink.write(WINDOW, CheckpointPack.encode(run.window()));
+        sink.write(pretrainedPoint(), run.window().getLast());
         double perSecond = seconds > 0 ? run.steps() / seconds : 0.0;
         Evaluation test = new SiMlp().evaluate(end.weights(), data.test());
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -115,7 +133,7 @@ final class SyntheticSetup implements Setup<Weights> {
         metrics.put("pretrainedPoint", pretrainedPoint());
         metrics.put("stepsThisAttempt", run.steps());
         metrics.put("iterationsPerSecond", perSecond);
-        return new Trained(null, window(c.maxK()), curve(end), metrics, test.accuracy(), String.format(
+        return new Trained(null, List.of(WINDOW, pretrainedPoint()), curve(end), metrics, test.accuracy(), String.format(
                 "test accuracy %.4f, min epoch loss %.4g, %.0f it/s", test.accuracy(), end.minEpochLoss(), perSecond));
     }
 
@@ -126,7 +144,7 @@ final class SyntheticSetup implements Setup<Weights> {
                 c.checkpointEvery());
         SyntheticData data = data(b);
         long started = System.nanoTime();
-        TrainingState end = train(sink, TrainingState.start(start), data.train(), orderSeed, schedule, it -> false).end();
+        TrainingState end = train(sink, TrainingState.start(start), data.train(), orderSeed, schedule, NO_WINDOW).end();
         double seconds = (System.nanoTime() - started) / 1e9;
         Evaluation test = new SiMlp().evaluate(end.weights(), data.test());
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -141,10 +159,19 @@ final class SyntheticSetup implements Setup<Weights> {
 
     /** The SI MLP has no BatchNorm: the mean of the window is the SWA point as it is. */
     @Override
-    public Averaged average(Branch b, int k, PointReader<Weights> window) throws IOException {
+    public Averaged average(Branch b, int k, CheckpointReader window) throws IOException {
+        List<byte[]> packed = CheckpointPack.decode(window.read(WINDOW));
+        if (packed.size() != c.maxK()) {
+            throw new IOException(WINDOW + " holds " + packed.size() + " checkpoints, not the window's " + c.maxK());
+        }
         WeightAverage average = new WeightAverage();
-        for (String name : window(k)) {
-            average.add(window.read(name));
+        for (int i = k - 1; i >= 0; i--) {
+            CheckpointFormat.Checkpoint point = CheckpointFormat.decode(packed.get(packed.size() - 1 - i));
+            if (point.state().iteration() != windowIteration(i)) {
+                throw new IOException(WINDOW + " has iteration " + point.state().iteration() + " where "
+                        + windowIteration(i) + " belongs");
+            }
+            average.add(point.state().weights());
         }
         Weights swa = average.result();
         double accuracy = new SiMlp().evaluate(swa, data(b).test()).accuracy();
@@ -158,7 +185,7 @@ final class SyntheticSetup implements Setup<Weights> {
 
     /**
      * Continues until the budget's end or the first epoch whose mean loss is below the limit (when
-     * {@code untilConverged}); the resume checkpoint is written every 100 epochs.
+     * {@code untilConverged}); the resume checkpoint is written every 300 epochs.
      */
     @Override
     public Continued continueTraining(Branch b, Weights start, double rate, String purpose, double budgets,
@@ -184,7 +211,7 @@ final class SyntheticSetup implements Setup<Weights> {
                 converged[0] = untilConverged && meanLoss < c.convergenceLoss();
             }
 
-            /** Called at every hundredth epoch's end (and at the budget's end, where nothing is left to resume). */
+            /** Called at every 300th epoch's end (and at the budget's end, where nothing is left to resume). */
             @Override
             public void onCheckpoint(TrainingState snapshot) {
                 if (!converged[0] && snapshot.iteration() < end) {
@@ -209,7 +236,7 @@ final class SyntheticSetup implements Setup<Weights> {
             throw e.getCause();
         }
         if (!converged[0] && s.iteration() < end) {
-            stopped(sink, s, end);
+            stopped(sink, CheckpointFormat.encode(sink.owner(), s), s.iteration(), end);
         }
         double accuracy = new SiMlp().evaluate(s.weights(), data.test()).accuracy();
         return new Continued(CheckpointFormat.encodeWeights(s.iteration(), s.weights()), converged[0], s.iteration(),
@@ -295,22 +322,62 @@ final class SyntheticSetup implements Setup<Weights> {
         return String.format("iter-%09d.ckpt", iteration);
     }
 
-    /** The end of a training run and the steps this attempt took (fewer than the schedule's after a resume). */
-    private record Run(TrainingState end, long steps) {
+    /**
+     * The end of a training run, the steps this attempt took (fewer than the schedule's after a
+     * resume), and the encoded window checkpoints, oldest first (empty for a run that keeps none).
+     */
+    private record Run(TrainingState end, long steps, List<byte[]> window) {
     }
 
     /**
-     * Trains with the resume checkpoint written every ten checkpoint intervals (a restarted
-     * attempt continues from it), and the checkpoints that {@code keep} selects written as points.
+     * An attempt's resume point: its exact state and the window checkpoints kept up to it. Stored
+     * as a plain checkpoint before the window, and as a {@link CheckpointPack} (state first) in it.
+     */
+    private record Resume(TrainingState state, List<byte[]> window) {
+        static SavedAttempt.Saved<Resume> decode(byte[] data) throws IOException {
+            List<byte[]> entries = CheckpointPack.isPack(data) ? CheckpointPack.decode(data) : List.of(data);
+            if (entries.isEmpty()) {
+                throw new IOException("an empty checkpoint pack");
+            }
+            CheckpointFormat.Checkpoint saved = CheckpointFormat.decode(entries.getFirst());
+            return new SavedAttempt.Saved<>(saved.owner(), new Resume(saved.state(),
+                    List.copyOf(entries.subList(1, entries.size()))));
+        }
+
+        byte[] encode(String owner) {
+            byte[] state = CheckpointFormat.encode(owner, this.state);
+            if (window.isEmpty()) {
+                return state;
+            }
+            List<byte[]> entries = new ArrayList<>(window.size() + 1);
+            entries.add(state);
+            entries.addAll(window);
+            return CheckpointPack.encode(entries);
+        }
+
+        /** Whether the window holds exactly the checkpoints from {@code firstKept} up to the state. */
+        boolean fits(long iterations, long firstKept, long every) {
+            long it = state.iteration();
+            long expected = it < firstKept ? 0 : (it - firstKept) / every + 1;
+            return it <= iterations && window.size() == expected;
+        }
+    }
+
+    /**
+     * Trains with the resume checkpoint written every hundred checkpoint intervals before the window
+     * (a restarted attempt continues from it), and the checkpoints from {@code firstKept} on kept
+     * in memory as the window. Inside the window a periodic resume point would have to carry the
+     * window so far: a worker that dies there redoes the window instead (4,900 steps, ~0.1 s, in
+     * the paper's protocol). A stop on request inside the window stores its exact state with the
+     * window kept so far.
      */
     private Run train(StageSink sink, TrainingState start, Samples train, long orderSeed,
-                                ProjectedSgd.Schedule schedule, LongPredicate keep) throws IOException {
-        long resumeEvery = 10L * schedule.checkpointEvery();
-        Optional<TrainingState> resumed = SavedAttempt.find(sink, data -> {
-            CheckpointFormat.Checkpoint saved = CheckpointFormat.decode(data);
-            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
-        }, s -> s.iteration() <= schedule.iterations());
-        resumed.ifPresent(s -> sink.log("resuming from iteration " + s.iteration() + " of an earlier attempt"));
+                      ProjectedSgd.Schedule schedule, long firstKept) throws IOException {
+        long resumeEvery = RESUME_EVERY_CHECKPOINTS * schedule.checkpointEvery();
+        Optional<Resume> resumed = SavedAttempt.find(sink, Resume::decode,
+                r -> r.fits(schedule.iterations(), firstKept, schedule.checkpointEvery()));
+        resumed.ifPresent(r -> sink.log("resuming from iteration " + r.state().iteration() + " of an earlier attempt"));
+        List<byte[]> window = new ArrayList<>(resumed.map(Resume::window).orElse(List.of()));
         long tenth = Math.max(1, schedule.iterations() / 10);
         AttemptSteps steps = new AttemptSteps(compute);
         TrainingListener stage = new TrainingListener() {
@@ -326,10 +393,10 @@ final class SyntheticSetup implements Setup<Weights> {
             public void onCheckpoint(TrainingState snapshot) {
                 try {
                     long it = snapshot.iteration();
-                    if (keep.test(it)) {
-                        sink.write(windowCheckpoint(it), CheckpointFormat.encodeWeights(it, snapshot.weights()));
+                    if (it >= firstKept) {
+                        window.add(CheckpointFormat.encodeWeights(it, snapshot.weights()));
                     }
-                    if (it % resumeEvery == 0 && it < schedule.iterations()) {
+                    if (it % resumeEvery == 0 && it < schedule.iterations() && it < firstKept) {
                         sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), snapshot));
                     }
                 } catch (IOException e) {
@@ -338,21 +405,21 @@ final class SyntheticSetup implements Setup<Weights> {
             }
         };
         try {
-            TrainingState end = ProjectedSgd.train(resumed.orElse(start), train, orderSeed, schedule,
-                    sink.training().andThen(steps).andThen(stage));
+            TrainingState end = ProjectedSgd.train(resumed.map(Resume::state).orElse(start), train, orderSeed,
+                    schedule, sink.training().andThen(steps).andThen(stage));
             if (end.iteration() < schedule.iterations()) {
-                stopped(sink, end, schedule.iterations());
+                stopped(sink, new Resume(end, window).encode(sink.owner()), end.iteration(), schedule.iterations());
             }
-            return new Run(end, steps.taken());
+            return new Run(end, steps.taken(), window);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
     /** Ends a run stopped on request: its exact state goes to the resume checkpoint, then {@link StageStopped}. */
-    private static void stopped(StageSink sink, TrainingState state, long of) throws IOException {
-        sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), state));
-        throw new StageStopped("stopped on request at iteration " + state.iteration() + " of " + of
+    private static void stopped(StageSink sink, byte[] resume, long iteration, long of) throws IOException {
+        sink.write(StageSink.RESUME, resume);
+        throw new StageStopped("stopped on request at iteration " + iteration + " of " + of
                 + "; the resume checkpoint holds that exact state");
     }
 

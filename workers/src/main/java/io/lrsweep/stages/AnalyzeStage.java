@@ -39,7 +39,11 @@ public final class AnalyzeStage {
 
     public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
             throws IOException {
-        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), force, progress);
+    }
+
+    /** The same, for a caller that holds the branch already (no second read of the study). */
+    public StageOutcome run(Branch b, boolean force, StageProgress progress) throws IOException {
         return run(b, Setups.of(b.config(), compute), force, progress);
     }
 

@@ -42,7 +42,11 @@ public final class AverageStage {
     /** Averages over each of {@code ks} in turn; each is cached and committed on its own. */
     public StageOutcome run(String studyId, double plr, int seed, List<Integer> ks, boolean force,
                             StageProgress progress) throws IOException {
-        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), ks, force, progress);
+    }
+
+    /** The same, for a caller that holds the branch already (no second read of the study). */
+    public StageOutcome run(Branch b, List<Integer> ks, boolean force, StageProgress progress) throws IOException {
         ks.forEach(b::requireK);
         Setup<?> setup = Setups.of(b.config(), compute);
         return StageOutcome.ofEach(NAME, ks, k -> run(b, setup, k, force, progress));
@@ -63,9 +67,9 @@ public final class AverageStage {
             return cached.get();
         }
         Averaged swa = UpstreamRepair.read(store, pretrain, PretrainStage.NAME, f -> {
-            // The window's checkpoints are fetched while the earlier ones are decoded and added.
+            // The window's objects are fetched while the earlier ones are decoded and added.
             try (ReadAhead window = f.readAhead(setup.window(k))) {
-                return setup.average(b, k, name -> setup.decode(window.read(f.item(name))));
+                return setup.average(b, k, name -> window.read(f.item(name)));
             }
         }, () -> new PretrainStage(store, compute).run(b, true, progress), progress);
         StageCheckpoints.of(dir, fingerprint, NAME, progress).write(RESULT, swa.point());

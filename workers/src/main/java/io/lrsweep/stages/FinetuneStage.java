@@ -45,7 +45,11 @@ public final class FinetuneStage {
      */
     public StageOutcome run(String studyId, double plr, int seed, List<Double> flrs, boolean force,
                             StageProgress progress) throws IOException {
-        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), flrs, force, progress);
+    }
+
+    /** The same, for a caller that holds the branch already (no second read of the study). */
+    public StageOutcome run(Branch b, List<Double> flrs, boolean force, StageProgress progress) throws IOException {
         flrs.forEach(b::requireFlr);
         Setup<?> setup = Setups.of(b.config(), compute);
         return StageOutcome.ofEach(NAME, flrs, flr -> run(b, setup, flr, force, progress));

@@ -81,11 +81,9 @@ final class TaskStages {
      * and, as a branch sub-workflow's does, the analysis ({@code analysis}, {@code metrics}).
      */
     private StageOutcome wholeBranch(TaskInput in, StageProgress progress, StageScope scope) throws Exception {
-        String studyId = in.string("studyId");
-        double plr = in.number("plr");
-        int seed = in.integer("seed");
         boolean force = in.flag("force");
-        Branch b = new Branch(Studies.load(store, studyId), plr, seed);
+        // The study is read once for all the branch's stages.
+        Branch b = new Branch(Studies.load(store, in.string("studyId")), in.number("plr"), in.integer("seed"));
         StudyConfig c = b.config();
         List<Map<String, Object>> stages = new ArrayList<>();
         boolean cached = true;
@@ -94,9 +92,9 @@ final class TaskStages {
             long began = System.nanoTime();
             StageOutcome done = scope.run(stage, () -> switch (stage) {
                 case PRETRAIN -> pretrain.run(b, force, progress);
-                case FINETUNE -> finetune.run(studyId, plr, seed, c.flrs(), force, progress);
-                case AVERAGE -> average.run(studyId, plr, seed, c.swaKs(), force, progress);
-                case ANALYZE -> analyze.run(studyId, plr, seed, force, progress);
+                case FINETUNE -> finetune.run(b, c.flrs(), force, progress);
+                case AVERAGE -> average.run(b, c.swaKs(), force, progress);
+                case ANALYZE -> analyze.run(b, force, progress);
                 default -> throw new IllegalStateException(stage + " is not a stage of a branch");
             });
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -15,8 +15,8 @@ final class FaultStudy {
     static final double HIGH_FLR = 7.5e-3;
     static final List<Double> FLRS = List.of(LOW_FLR, HIGH_FLR);
     static final int PRETRAIN_ITERATIONS = 60_000;
-    /** Resume checkpoints come every ten checkpoints (SyntheticSetup), i.e. every 1,000 iterations. */
-    static final int RESUME_EVERY = 1_000;
+    /** Resume checkpoints come every hundred checkpoints (SyntheticSetup), i.e. every 10,000 iterations. */
+    static final int RESUME_EVERY = 10_000;
 
     private FaultStudy() {
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrsweep.TinyStudy;
+import io.lrsweep.science.CheckpointFormat;
+import io.lrsweep.science.CheckpointPack;
 import io.lrsweep.science.RegimeThresholds;
 import io.lrsweep.science.TrainingListener;
 import io.lrsweep.science.Weights;
@@ -176,8 +178,9 @@ class StagesTest {
                 .containsExactly("studies/t1/branches/plr=0.001/seed=0/finetune/flr=3.16e-5/resume.ckpt");
         assertThat(Retention.apply(store, orphans)).isEqualTo(10);
         List<Retention.Removal> window = Retention.plan(store, "t1", true);
-        assertThat(window).hasSize(2 * 4).allSatisfy(w -> assertThat(w.key()).contains("/pretrain/iter-")
-                .doesNotContain("iter-000001000"));
+        assertThat(window).extracting(Retention.Removal::key).containsExactlyInAnyOrder(
+                "studies/t1/branches/plr=0.001/seed=0/pretrain/window.ckpt",
+                "studies/t1/branches/plr=0.1/seed=0/pretrain/window.ckpt");
         Retention.apply(store, window);
         assertThat(store.exists("studies/t1/branches/plr=0.1/seed=0/pretrain/iter-000001000.ckpt")).isTrue();
         assertThat(new ReportStage(store, compute).run("t1", false, StageProgress.NONE).cached()).isTrue();
@@ -248,13 +251,13 @@ class StagesTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aRunTrainedToConvergenceKeepsAResumePointEveryHundredEpochsAndAStoppedOneEndsBitIdentical() throws Exception {
+    void aRunTrainedToConvergenceKeepsAResumePointEvery300EpochsAndAStoppedOneEndsBitIdentical() throws Exception {
         Map<String, Object> study = tinyStudy("t10");
         Map<String, Object> o = (Map<String, Object>) study.get("overrides");
-        // PLR 0.1 never converges: 9,500 steps from the pre-trained point (iteration 500) to 10,000.
+        // PLR 0.1 never converges: 29,500 steps from the pre-trained point (iteration 500) to 30,000.
         o.put("plrs", List.of(0.1));
         o.put("pretrainIterations", 500);
-        o.put("convergenceBudget", 20);
+        o.put("convergenceBudget", 60);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("straight"));
         // Resume checkpoints are stored slowly here, as on a store far away: the stop's must still be
         // stored before the stage ends.
@@ -266,13 +269,13 @@ class StagesTest {
         }
         new ConvergeStage(straight, compute).run("t10", 0.1, 0, false, StageProgress.NONE);
 
-        // What a worker that dies resumes from: the state at every hundredth epoch's end (32 steps each).
+        // What a worker that dies resumes from: the state at every 300th epoch's end (32 steps each).
         var c = Studies.load(straight, "t10");
         var setup = (Setup<Weights>) Setups.of(c, compute);
         var pretrained = setup.decode(straight.get(StudyLayout.pretrain("t10", 0.1, 0) + "/"
                 + setup.pretrainedPoint()));
         List<Long> kept = new ArrayList<>();
-        setup.continueTraining(new Branch(c, 0.1, 0), pretrained, 0.1, "pretrain-order", 20, true, new MemorySink() {
+        setup.continueTraining(new Branch(c, 0.1, 0), pretrained, 0.1, "pretrain-order", 60, true, new MemorySink() {
             @Override
             public void write(String name, byte[] data) {
                 if (name.equals(StageSink.RESUME)) {
@@ -284,17 +287,17 @@ class StagesTest {
                 }
             }
         });
-        assertThat(kept).containsExactly(3200L, 6400L, 9600L);
+        assertThat(kept).containsExactly(9600L, 19_200L, 28_800L);
 
         long before = compute.stepsTaken();
         StageProgress shutDown = shutDownAfter(5000, run -> true);
         assertThatThrownBy(() -> new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, shutDown))
-                .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 5500 of 10000");
+                .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 5500 of 30000");
         String dir = StudyLayout.converge("t10", 0.1, 0);
         assertThat(io.lrsweep.science.CheckpointFormat.decode(stopping.get(dir + "/resume.ckpt")).state().iteration())
                 .as("the stop's resume point, stored before the stage ends").isEqualTo(5500);
         new ConvergeStage(stopping, compute).run("t10", 0.1, 0, false, StageProgress.NONE);
-        assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(9500);
+        assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(29_500);
         assertThat(straight.list(dir)).isNotEmpty().isEqualTo(stopping.list(dir));
         for (String key : straight.list(dir)) {
             if (!key.endsWith("MANIFEST.json")) {
@@ -410,8 +413,8 @@ class StagesTest {
     @SuppressWarnings("unchecked")
     void aPretrainInterruptedMidwayResumesAndEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         Map<String, Object> study = tinyStudy("t3");
-        // Long enough for a resume checkpoint (every 1,000 iterations) before the crash.
-        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 3000);
+        // Long enough for a resume checkpoint (every 10,000 iterations) before the crash.
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 30_000);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
         new PlanStage(straight).run(study, "wf", false);
         new PretrainStage(straight, compute).run("t3", 1e-3, 0, false, StageProgress.NONE);
@@ -439,6 +442,42 @@ class StagesTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aPretrainKilledInsideTheSwaWindowRebuildsItFromTheLastResumePointBeforeItBitIdentically() throws Exception {
+        Map<String, Object> study = tinyStudy("t3");
+        // The window is 15,100 to 30,000; resume points come every 10,000 iterations before it.
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 30_000);
+        ((Map<String, Object>) study.get("overrides")).put("swaKs", List.of(5, 150));
+        FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
+        new PlanStage(straight).run(study, "wf", false);
+        new PretrainStage(straight, compute).run("t3", 1e-3, 0, false, StageProgress.NONE);
+
+        FileSystemArtifactStore crashing = new FileSystemArtifactStore(root.resolve("b"));
+        new PlanStage(crashing).run(study, "wf", false);
+        assertThatThrownBy(() -> new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, line -> {
+            // Epoch ends are logged every tenth of the run: the one after 27,000 falls inside the window.
+            if (line.startsWith("iteration 27")) {
+                throw new IllegalStateException("worker killed");
+            }
+        })).hasMessageContaining("worker killed");
+        String resume = "studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
+        assertThat(CheckpointPack.isPack(crashing.get(resume))).as("no resume point inside the window").isFalse();
+        assertThat(CheckpointFormat.decode(crashing.get(resume)).state().iteration()).isEqualTo(10_000);
+        List<String> log = new ArrayList<>();
+        long before = compute.stepsTaken();
+        new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, log::add);
+        assertThat(log.get(0)).isEqualTo("resuming from iteration 10000 of an earlier attempt");
+        assertThat(compute.stepsTaken() - before).isEqualTo(20_000);
+        List<String> keys = straight.list("studies/t3/branches");
+        assertThat(keys).contains("studies/t3/branches/plr=0.001/seed=0/pretrain/window.ckpt");
+        for (String key : keys) {
+            if (!key.endsWith("MANIFEST.json")) {
+                assertThat(crashing.get(key)).as(key).containsExactly(straight.get(key));
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void aPretrainStoppedOnRequestWritesItsExactStateAndTheNextAttemptRedoesNoStep() throws Exception {
         Map<String, Object> study = tinyStudy("t7");
         ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 1500);
@@ -453,8 +492,12 @@ class StagesTest {
         assertThatThrownBy(() -> new PretrainStage(stopping, compute).run("t7", 1e-3, 0, false, shutDownAt1234))
                 .isInstanceOf(StageStopped.class).hasMessageContaining("iteration 1234 of 1500");
         String resume = "studies/t7/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
-        assertThat(io.lrsweep.science.CheckpointFormat.decode(stopping.get(resume)).state().iteration())
-                .isEqualTo(1234);
+        // Inside the SWA window (1,100 to 1,500): the state first, then the window checkpoints kept before it.
+        List<byte[]> packed = CheckpointPack.decode(stopping.get(resume));
+        assertThat(packed).hasSize(1 + 2);
+        assertThat(CheckpointFormat.decode(packed.get(0)).state().iteration()).isEqualTo(1234);
+        assertThat(packed.subList(1, 3)).extracting(c -> CheckpointFormat.decode(c).state().iteration())
+                .containsExactly(1100L, 1200L);
         new PretrainStage(stopping, compute).run("t7", 1e-3, 0, false, StageProgress.NONE);
         assertThat(compute.stepsTaken() - before).as("steps over both attempts").isEqualTo(1500);
         for (String key : straight.list("studies/t7/branches")) {
@@ -545,11 +588,14 @@ class StagesTest {
         assertThat(Files.readAllBytes(ckpt)).as("the recomputed checkpoint is the original").containsExactly(original);
         assertThat(compute.stepsTaken() - steps).isGreaterThanOrEqualTo(1000 + 300);
 
-        // A lost object (deleted window checkpoint) is recomputed the same way.
-        Files.delete(store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/iter-000000900.ckpt"));
+        // A lost object (the deleted window) is recomputed the same way.
+        Path window = store.pathOf("studies/t4/branches/plr=0.001/seed=0/pretrain/window.ckpt");
+        byte[] packed = Files.readAllBytes(window);
+        Files.delete(window);
         log.clear();
         assertThat(new AverageStage(store, compute).run("t4", 1e-3, 0, 2, false, log::add).cached()).isFalse();
-        assertThat(log.get(0)).contains("iter-000000900.ckpt").contains("missing");
+        assertThat(log.get(0)).contains("window.ckpt").contains("missing");
+        assertThat(Files.readAllBytes(window)).containsExactly(packed);
 
     }
 

@@ -106,17 +106,18 @@ class TaskProgressTest {
                 .isEqualTo(1000.0 * batch);
         assertThat(after.value("lrsweep_train_step_duration_seconds_count", Map.of("stage", "pretrain")))
                 .isEqualTo(1000.0);
-        // The window checkpoints (the last max K = 5) are the checkpoints this run wrote.
-        long windowBytes = 0;
+        // The window (the last max K = 5 checkpoints, one object) and the pre-trained point are the
+        // checkpoints this run wrote.
+        long written = 0;
         List<String> ckpts = store.list("studies/m1/branches/plr=0.001/seed=0/pretrain").stream()
                 .filter(k -> k.endsWith(".ckpt")).toList();
         for (String k : ckpts) {
-            windowBytes += store.size(k).orElseThrow();
+            written += store.size(k).orElseThrow();
         }
-        assertThat(ckpts).hasSize(5);
-        assertThat(after.value("lrsweep_checkpoint_bytes_total", Map.of("stage", "pretrain"))).isEqualTo(windowBytes);
+        assertThat(ckpts).hasSize(2);
+        assertThat(after.value("lrsweep_checkpoint_bytes_total", Map.of("stage", "pretrain"))).isEqualTo(written);
         assertThat(after.value("lrsweep_checkpoint_upload_duration_seconds_count", Map.of("stage", "pretrain")))
-                .isEqualTo(5.0);
+                .isEqualTo(2.0);
         assertThat(log).anySatisfy(l -> assertThat(l).startsWith("pretrain plr=0.001 seed=0 done"));
     }
 
