@@ -2,6 +2,7 @@ package io.lrsweep.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.netflix.conductor.common.run.Workflow;
 import io.lrsweep.TinyStudy;
 import io.lrsweep.cli.Main;
 import io.lrsweep.setup.ComputeContext;
@@ -288,6 +289,13 @@ class PostgresConductorIT {
         }
         long steps = contexts.get(onPostgres).stepsTaken();
         api.retry(id);
+        // The first read after a retry may still answer FAILED (seen once in CI: the await then
+        // returned the old failure at once); ConductorStudyIT and RefineStudyIT wait the same way.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (api.workflow(id).getStatus() == Workflow.WorkflowStatus.FAILED) {
+            assertThat(System.nanoTime()).as("the retried study " + id + " left FAILED").isLessThan(deadline);
+            Thread.sleep(200);
+        }
         StudyProgress resumed = await(onPostgres, id);
         assertThat(resumed.status()).as(resumed.reason()).isEqualTo("COMPLETED");
         assertThat(contexts.get(onPostgres).stepsTaken() - steps).as("SGD steps on resume: only the unfinished stages")
