@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,14 +43,7 @@ public final class CheckpointPack {
 
     /** Whether {@code data} starts as a pack does (a plain checkpoint does not). */
     public static boolean isPack(byte[] data) {
-        if (data.length < Long.BYTES) {
-            return false;
-        }
-        long head = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            head = (head << 8) | (data[i] & 0xFF);
-        }
-        return head == MAGIC;
+        return data.length >= Long.BYTES && ByteBuffer.wrap(data).getLong() == MAGIC;
     }
 
     /** The checkpoints of a pack, in the order they were packed. */

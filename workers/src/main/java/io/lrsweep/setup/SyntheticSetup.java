@@ -48,10 +48,11 @@ final class SyntheticSetup implements Setup<Weights> {
     private static final long NO_WINDOW = Long.MAX_VALUE;
     /**
      * How often pre-training and fine-tuning write their resume checkpoint, in checkpoint
-     * intervals: every 10,000 iterations (~0.2 s of one core). Every 1,000 made the default demo
+     * intervals: every 20,000 iterations (~0.3 s of one core), so that the protocol's fine-tuning
+     * (20,000 iterations) writes none and its pre-training one. Every 1,000 made the default demo
      * write up to 15,600 resume checkpoints, each a request on S3 and an fsync on a filesystem.
      */
-    private static final long RESUME_EVERY_CHECKPOINTS = 100;
+    private static final long RESUME_EVERY_CHECKPOINTS = 200;
     /**
      * How often a run trained to convergence writes its resume checkpoint, in epochs: 9,600
      * iterations, about as often as the other runs. Every 100 epochs, a run that never converged
@@ -193,10 +194,8 @@ final class SyntheticSetup implements Setup<Weights> {
         long perEpoch = stepsPerEpoch();
         long end = Math.round(budgets * c.pretrainIterations());
         long orderSeed = SeededRandom.derive(b.seed(), purpose).nextLong();
-        Optional<TrainingState> resumed = SavedAttempt.find(sink, data -> {
-            CheckpointFormat.Checkpoint saved = CheckpointFormat.decode(data);
-            return new SavedAttempt.Saved<>(saved.owner(), saved.state());
-        }, st -> st.iteration() <= end);
+        Optional<TrainingState> resumed = SavedAttempt.find(sink, Resume::decode, r -> r.fits(end, NO_WINDOW, 1))
+                .map(Resume::state);
         resumed.ifPresent(st -> sink.log("resuming from iteration " + st.iteration() + " of an earlier attempt"));
         TrainingState s = resumed.orElse(new TrainingState(c.pretrainIterations(), start, new double[0], new double[0],
                 0, 0, 0));
@@ -216,7 +215,7 @@ final class SyntheticSetup implements Setup<Weights> {
             public void onCheckpoint(TrainingState snapshot) {
                 if (!converged[0] && snapshot.iteration() < end) {
                     try {
-                        sink.write(StageSink.RESUME, CheckpointFormat.encode(sink.owner(), snapshot));
+                        sink.write(StageSink.RESUME, new Resume(snapshot, List.of()).encode(sink.owner()));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -236,7 +235,7 @@ final class SyntheticSetup implements Setup<Weights> {
             throw e.getCause();
         }
         if (!converged[0] && s.iteration() < end) {
-            stopped(sink, CheckpointFormat.encode(sink.owner(), s), s.iteration(), end);
+            stopped(sink, new Resume(s, List.of()).encode(sink.owner()), s.iteration(), end);
         }
         double accuracy = new SiMlp().evaluate(s.weights(), data.test()).accuracy();
         return new Continued(CheckpointFormat.encodeWeights(s.iteration(), s.weights()), converged[0], s.iteration(),

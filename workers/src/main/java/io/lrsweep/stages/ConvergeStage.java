@@ -5,7 +5,6 @@ import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Continued;
 import io.lrsweep.setup.Setup;
 import io.lrsweep.setup.Setups;
-import io.lrsweep.setup.StageSink;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
 import io.lrsweep.storage.Json;
@@ -63,6 +62,8 @@ public final class ConvergeStage {
         int firstBelow = firstEpochBelow(pretrain, c.convergenceLoss());
         BaselineResults.Convergence result;
         List<String> names = new ArrayList<>();
+        StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint,
+                new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
         if (firstBelow >= 0) {
             double accuracy = ((Number) pretrain.manifest().metrics().get("testAccuracy")).doubleValue();
             result = new BaselineResults.Convergence(b.plr(), b.seed(), true, (firstBelow + 1L) * perEpoch,
@@ -72,8 +73,6 @@ public final class ConvergeStage {
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
                     () -> new PretrainStage(store, compute).run(b, true, progress),
                     progress);
-            StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint,
-                    new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
             Continued run = sink.compute(s -> setup.continueTraining(b, start, b.plr(), "pretrain-order",
                     c.convergenceBudget(), true, s));
             sink.write(RESULT, run.point());
@@ -91,7 +90,7 @@ public final class ConvergeStage {
         metrics.put("epochs", result.epochs());
         metrics.put("testAccuracy", result.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, names, metrics, CodeVersion.full());
-        dir.delete(StageSink.RESUME);
+        sink.deleteResume();
         progress.log(String.format("converge plr=%s seed=%d done: %s after %d epochs, test accuracy %.4f",
                 RateLabel.of(b.plr()), b.seed(), result.converged() ? "converged" : "not converged",
                 result.epochs(), result.testAccuracy()));

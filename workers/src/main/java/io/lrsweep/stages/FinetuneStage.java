@@ -3,7 +3,6 @@ package io.lrsweep.stages;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Setup;
 import io.lrsweep.setup.Setups;
-import io.lrsweep.setup.StageSink;
 import io.lrsweep.setup.Trained;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
@@ -81,7 +80,7 @@ public final class FinetuneStage {
         progress.tested(run, done.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(RESULT, StudyLayout.CURVE), done.metrics(),
                 CodeVersion.full());
-        dir.delete(StageSink.RESUME);
+        sink.deleteResume();
         progress.log("finetune plr=" + RateLabel.of(b.plr()) + " seed=" + b.seed() + " flr=" + RateLabel.of(flr)
                 + " done: " + done.summary());
         return StageCache.outcome(dir, m, false);

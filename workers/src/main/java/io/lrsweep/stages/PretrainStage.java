@@ -3,7 +3,6 @@ package io.lrsweep.stages;
 import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Setup;
 import io.lrsweep.setup.Setups;
-import io.lrsweep.setup.StageSink;
 import io.lrsweep.setup.Trained;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
@@ -52,14 +51,14 @@ public final class PretrainStage {
             return cached.get();
         }
         TrainingRun run = new TrainingRun(studyId, NAME, plr, null, seed);
-        Trained done = StageCheckpoints.training(dir, fingerprint, run, progress)
-                .compute(sink -> setup.pretrain(b, sink));
+        StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
+        Trained done = sink.compute(s -> setup.pretrain(b, s));
         dir.writeInBackground(StudyLayout.CURVE, Json.bytes(done.curve()));
         List<String> names = new ArrayList<>(done.checkpoints());
         names.add(StudyLayout.CURVE);
         progress.tested(run, done.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, names, done.metrics(), CodeVersion.full());
-        dir.delete(StageSink.RESUME);
+        sink.deleteResume();
         progress.log("pretrain plr=" + RateLabel.of(plr) + " seed=" + seed + " done: " + done.summary());
         return StageCache.outcome(dir, m, false);
     }

@@ -103,6 +103,17 @@ public final class ReportStage {
         return StageCache.outcome(dir, m, false);
     }
 
+    /**
+     * The workflow a study's own report task names on the page: its workflow when the study is
+     * named after it (the default, kept by a resume, which retries in place), else none. Two
+     * workflows may run one named study (submitted twice, or at once); the page's bytes must not
+     * depend on which of them writes it, as its fingerprint does not, or a report written by both
+     * at once could be stored with the other's manifest.
+     */
+    public static String workflowOnPage(String studyId, String workflowId) {
+        return studyId.equals(workflowId) ? workflowId : null;
+    }
+
     /** The refinement round of each PLR; empty when refinement is off. */
     private Map<Double, Integer> rounds(String studyId) throws IOException {
         StudyConfig written = Studies.loadAsWritten(store, studyId);

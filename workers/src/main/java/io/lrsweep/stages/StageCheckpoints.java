@@ -17,6 +17,8 @@ final class StageCheckpoints implements StageSink {
     private final String fingerprint;
     private final StageProgress progress;
     private final TrainingListener training;
+    /** Whether this attempt wrote a resume checkpoint or found one: only then is there one to delete. */
+    private volatile boolean resumeSeen;
 
     private StageCheckpoints(StageDirectory dir, String fingerprint, String stage, StageProgress progress,
                              TrainingListener training) {
@@ -65,6 +67,9 @@ final class StageCheckpoints implements StageSink {
     /** In the background: training goes on while the checkpoint is stored; the commit waits for it. */
     @Override
     public void write(String name, byte[] data) throws IOException {
+        if (name.equals(RESUME)) {
+            resumeSeen = true;
+        }
         dir.writeInBackground(name, data, (stored, nanos) -> progress.checkpointStored(stage, stored.size(), nanos));
     }
 
@@ -75,7 +80,21 @@ final class StageCheckpoints implements StageSink {
 
     @Override
     public Optional<byte[]> resume() throws IOException {
-        return dir.readUnverified(RESUME);
+        Optional<byte[]> found = dir.readUnverified(RESUME);
+        if (found.isPresent()) {
+            resumeSeen = true;
+        }
+        return found;
+    }
+
+    /**
+     * Deletes the resume checkpoint once the stage is committed, if this attempt wrote one or found
+     * one (no request otherwise: most runs are shorter than a resume interval).
+     */
+    void deleteResume() throws IOException {
+        if (resumeSeen) {
+            dir.delete(RESUME);
+        }
     }
 
     @Override

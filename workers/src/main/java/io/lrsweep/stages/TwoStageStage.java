@@ -4,7 +4,6 @@ import io.lrsweep.setup.ComputeContext;
 import io.lrsweep.setup.Continued;
 import io.lrsweep.setup.Setup;
 import io.lrsweep.setup.Setups;
-import io.lrsweep.setup.StageSink;
 import io.lrsweep.setup.Trained;
 import io.lrsweep.storage.ArtifactStore;
 import io.lrsweep.storage.Fingerprint;
@@ -70,8 +69,8 @@ public final class TwoStageStage {
                 f -> setup.decode(f.read(ConvergeStage.RESULT)),
                 () -> second(first, setup, plrs, pretrain, true, progress), progress);
         TrainingRun run = new TrainingRun(id, NAME, plrs.plrSecond(), c.geometryFlrLow(), first.seed());
-        Trained done = StageCheckpoints.training(dir, fingerprint, run, progress)
-                .compute(sink -> setup.finetune(first, c.geometryFlrLow(), start, sink));
+        StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint, run, progress);
+        Trained done = sink.compute(s -> setup.finetune(first, c.geometryFlrLow(), start, s));
         double secondAccuracy = ((Number) secondDone.manifest().metrics().get("testAccuracy")).doubleValue();
         BaselineResults.TwoStage result = new BaselineResults.TwoStage(first.seed(), plrs.plrFirst(),
                 plrs.plrSecond(), secondAccuracy, done.testAccuracy());
@@ -82,7 +81,7 @@ public final class TwoStageStage {
         metrics.put("testAccuracy", done.testAccuracy());
         Manifest m = dir.commit(NAME, fingerprint, inputs, List.of(FinetuneStage.RESULT, Baselines.RESULTS), metrics,
                 CodeVersion.full());
-        dir.delete(StageSink.RESUME);
+        sink.deleteResume();
         progress.log(String.format("two-stage seed=%d done: %s then %s, test accuracy %.4f after the second stage,"
                 + " %.4f fine-tuned", first.seed(), plrs.plrFirst(), plrs.plrSecond(), secondAccuracy,
                 done.testAccuracy()));
@@ -112,7 +111,7 @@ public final class TwoStageStage {
             sink.write(ConvergeStage.RESULT, run.point());
             second.commit(NAME, fingerprint, inputs, List.of(ConvergeStage.RESULT),
                     Map.of("testAccuracy", run.testAccuracy(), "epochs", run.epochs()), CodeVersion.full());
-            second.delete(StageSink.RESUME);
+            sink.deleteResume();
         }
         return PointLoader.finished(store, second.prefix(), NAME + "/" + SECOND);
     }

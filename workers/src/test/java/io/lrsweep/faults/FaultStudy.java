@@ -15,10 +15,10 @@ final class FaultStudy {
     static final double HIGH_FLR = 7.5e-3;
     static final List<Double> FLRS = List.of(LOW_FLR, HIGH_FLR);
     // 60,000 (under a second at ~15 µs a step) was once over before a SIGTERM sent after the first
-    // resume checkpoint (10,000) and a second worker's start could reach it.
+    // resume checkpoint and a second worker's start could reach it.
     static final int PRETRAIN_ITERATIONS = 300_000;
-    /** Resume checkpoints come every hundred checkpoints (SyntheticSetup), i.e. every 10,000 iterations. */
-    static final int RESUME_EVERY = 10_000;
+    /** Resume checkpoints come every 200 checkpoints (SyntheticSetup), i.e. every 20,000 iterations. */
+    static final int RESUME_EVERY = 20_000;
 
     private FaultStudy() {
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lrsweep.TinyStudy;
+import io.lrsweep.report.ReportLinks;
 import io.lrsweep.science.CheckpointFormat;
 import io.lrsweep.science.CheckpointPack;
 import io.lrsweep.science.RegimeThresholds;
@@ -24,6 +25,7 @@ import io.lrsweep.study.BaselineResults;
 import io.lrsweep.study.Branch;
 import io.lrsweep.study.InvalidStudyException;
 import io.lrsweep.study.StudyPlan;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,29 @@ class StagesTest {
         });
         assertThat(roundOne).containsExactlyElementsOf(first.round().plrs());
         assertThat(rows).hasSize(2 + roundOne.size());
+    }
+
+    @Test
+    void aNamedStudysReportIsTheSameBytesWhicheverOfItsWorkflowsWritesItAndAStudyNamedAfterItsWorkflowLinksIt()
+            throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(tinyStudy("named"), "wf-a", false);
+        new PlanStage(store).run(TinyStudy.input(null, Map.of("plrs", List.of(1e-3), "testSize", 500,
+                "singleFeatureSize", 300)), "wf-c", false);
+        runBranch(store, "named", 1e-3);
+        runBranch(store, "named", 0.1);
+        runBranch(store, "wf-c", 1e-3);
+        ReportStage report = new ReportStage(store, compute, ReportLinks.configured(Map.of(), "http://127.0.0.1:1/api"));
+        List<byte[]> pages = new ArrayList<>();
+        for (String workflow : List.of("wf-a", "wf-b")) {
+            report.run("named", ReportStage.workflowOnPage("named", workflow), true, StageProgress.NONE);
+            pages.add(store.get("studies/named/report/index.html"));
+        }
+        assertThat(pages.get(1)).isEqualTo(pages.get(0));
+        assertThat(new String(pages.get(0), StandardCharsets.UTF_8)).doesNotContain("api/workflow/");
+        report.run("wf-c", ReportStage.workflowOnPage("wf-c", "wf-c"), false, StageProgress.NONE);
+        assertThat(new String(store.get("studies/wf-c/report/index.html"), StandardCharsets.UTF_8))
+                .contains("http://127.0.0.1:1/api/workflow/wf-c");
     }
 
     @Test
@@ -413,7 +437,7 @@ class StagesTest {
     @SuppressWarnings("unchecked")
     void aPretrainInterruptedMidwayResumesAndEndsBitIdenticalToAnUninterruptedOne() throws Exception {
         Map<String, Object> study = tinyStudy("t3");
-        // Long enough for a resume checkpoint (every 10,000 iterations) before the crash.
+        // Long enough for a resume checkpoint (every 20,000 iterations) before the crash.
         ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 30_000);
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
         new PlanStage(straight).run(study, "wf", false);
@@ -421,9 +445,8 @@ class StagesTest {
 
         FileSystemArtifactStore crashing = new FileSystemArtifactStore(root.resolve("b"));
         new PlanStage(crashing).run(study, "wf", false);
-        AtomicInteger lines = new AtomicInteger();
         assertThatThrownBy(() -> new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, line -> {
-            if (lines.incrementAndGet() == 6) {
+            if (line.startsWith("iteration 24")) {
                 throw new IllegalStateException("worker killed");
             }
         })).hasMessageContaining("worker killed");
@@ -444,8 +467,8 @@ class StagesTest {
     @SuppressWarnings("unchecked")
     void aPretrainKilledInsideTheSwaWindowRebuildsItFromTheLastResumePointBeforeItBitIdentically() throws Exception {
         Map<String, Object> study = tinyStudy("t3");
-        // The window is 15,100 to 30,000; resume points come every 10,000 iterations before it.
-        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 30_000);
+        // The window is 35,100 to 50,000; resume points come every 20,000 iterations before it.
+        ((Map<String, Object>) study.get("overrides")).put("pretrainIterations", 50_000);
         ((Map<String, Object>) study.get("overrides")).put("swaKs", List.of(5, 150));
         FileSystemArtifactStore straight = new FileSystemArtifactStore(root.resolve("a"));
         new PlanStage(straight).run(study, "wf", false);
@@ -454,19 +477,19 @@ class StagesTest {
         FileSystemArtifactStore crashing = new FileSystemArtifactStore(root.resolve("b"));
         new PlanStage(crashing).run(study, "wf", false);
         assertThatThrownBy(() -> new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, line -> {
-            // Epoch ends are logged every tenth of the run: the one after 27,000 falls inside the window.
-            if (line.startsWith("iteration 27")) {
+            // Epoch ends are logged every tenth of the run: the one after 45,000 falls inside the window.
+            if (line.startsWith("iteration 45")) {
                 throw new IllegalStateException("worker killed");
             }
         })).hasMessageContaining("worker killed");
         String resume = "studies/t3/branches/plr=0.001/seed=0/pretrain/resume.ckpt";
         assertThat(CheckpointPack.isPack(crashing.get(resume))).as("no resume point inside the window").isFalse();
-        assertThat(CheckpointFormat.decode(crashing.get(resume)).state().iteration()).isEqualTo(10_000);
+        assertThat(CheckpointFormat.decode(crashing.get(resume)).state().iteration()).isEqualTo(20_000);
         List<String> log = new ArrayList<>();
         long before = compute.stepsTaken();
         new PretrainStage(crashing, compute).run("t3", 1e-3, 0, false, log::add);
-        assertThat(log.get(0)).isEqualTo("resuming from iteration 10000 of an earlier attempt");
-        assertThat(compute.stepsTaken() - before).isEqualTo(20_000);
+        assertThat(log.get(0)).isEqualTo("resuming from iteration 20000 of an earlier attempt");
+        assertThat(compute.stepsTaken() - before).isEqualTo(30_000);
         List<String> keys = straight.list("studies/t3/branches");
         assertThat(keys).contains("studies/t3/branches/plr=0.001/seed=0/pretrain/window.ckpt");
         for (String key : keys) {

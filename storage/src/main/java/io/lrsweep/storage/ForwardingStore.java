@@ -2,14 +2,15 @@ package io.lrsweep.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A store that passes every call to another: tests override the calls they watch or hold. */
-abstract class ForwardingStore implements ArtifactStore {
+/** A store that passes every call to another: a subclass overrides the calls it serves or watches. */
+public abstract class ForwardingStore implements ArtifactStore {
     private final ArtifactStore inner;
 
-    ForwardingStore(ArtifactStore inner) {
+    protected ForwardingStore(ArtifactStore inner) {
         this.inner = inner;
     }
 
@@ -31,6 +32,16 @@ abstract class ForwardingStore implements ArtifactStore {
     @Override
     public List<String> list(String prefix) throws IOException {
         return inner.list(prefix);
+    }
+
+    @Override
+    public List<String> children(String prefix) throws IOException {
+        return inner.children(prefix);
+    }
+
+    @Override
+    public Optional<Instant> modified(String key) throws IOException {
+        return inner.modified(key);
     }
 
     @Override
