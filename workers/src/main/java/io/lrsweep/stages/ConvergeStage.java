@@ -62,8 +62,10 @@ public final class ConvergeStage {
         int firstBelow = firstEpochBelow(pretrain, c.convergenceLoss());
         BaselineResults.Convergence result;
         List<String> names = new ArrayList<>();
-        StageCheckpoints sink = StageCheckpoints.training(dir, fingerprint,
-                new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
+        // A run that converged during pre-training trains nothing: no training run to report.
+        StageCheckpoints sink = firstBelow >= 0 ? StageCheckpoints.of(dir, fingerprint, NAME, progress)
+                : StageCheckpoints.training(dir, fingerprint,
+                        new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
         if (firstBelow >= 0) {
             double accuracy = ((Number) pretrain.manifest().metrics().get("testAccuracy")).doubleValue();
             result = new BaselineResults.Convergence(b.plr(), b.seed(), true, (firstBelow + 1L) * perEpoch,

@@ -330,6 +330,40 @@ class StagesTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunAlreadyConvergedInPreTrainingTrainsNothingAndReportsNoTrainingRun() throws Exception {
+        Map<String, Object> study = tinyStudy("t9");
+        Map<String, Object> o = (Map<String, Object>) study.get("overrides");
+        o.put("plrs", List.of(3.16e-3, 0.1));
+        // Long enough that PLR 3.16e-3 converges during pre-training (by epoch 19, 608 iterations).
+        o.put("pretrainIterations", 1000);
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        new PlanStage(store).run(study, "wf", false);
+        new PretrainStage(store, compute).run("t9", 3.16e-3, 0, false, StageProgress.NONE);
+        List<TrainingRun> runs = new ArrayList<>();
+        StageProgress recording = new StageProgress() {
+            @Override
+            public void log(String line) {
+            }
+
+            @Override
+            public TrainingListener training(TrainingRun run) {
+                runs.add(run);
+                return TrainingListener.NONE;
+            }
+        };
+
+        long before = compute.stepsTaken();
+        new ConvergeStage(store, compute).run("t9", 3.16e-3, 0, false, recording);
+        var result = Json.read(store.get(StudyLayout.converge("t9", 3.16e-3, 0) + "/results.json"),
+                BaselineResults.Convergence.class);
+        assertThat(result.converged()).isTrue();
+        assertThat(result.steps()).isLessThanOrEqualTo(1000);
+        assertThat(compute.stepsTaken()).isEqualTo(before);
+        assertThat(runs).as("no training run (and no training meters) for a run that trains nothing").isEmpty();
+    }
+
     /** Progress through which the worker is shut down {@code steps} steps into each run that {@code which} picks. */
     private static StageProgress shutDownAfter(long steps, java.util.function.Predicate<TrainingRun> which) {
         return new StageProgress() {
