@@ -33,7 +33,8 @@ sealed interface RowKernel permits RowKernel.Scalar, VectorRowKernel, VectorRowK
 
     /**
      * The passes with the samples in vector lanes ({@link ColumnBatch}) for whole blocks of 16
-     * samples, where this kernel's width has them; null where the row-major passes are the faster ones.
+     * samples, as many blocks as they are faster for at this kernel's width; null where the
+     * row-major passes are always the faster ones.
      */
     default ColumnBatch columnBatch() {
         return null;

@@ -68,7 +68,7 @@ public final class SiMlp {
     private final double[] w1t = new double[HIDDEN * INPUT];
     private final double[] w2t = new double[HIDDEN * HIDDEN];
     private final RowKernel kernel;
-    /** Whole blocks of 16 samples in vector lanes (steps, evaluations, full gradients); null without. */
+    /** Whole blocks of 16 samples in vector lanes (steps; on four lanes evaluations and full gradients too); null without. */
     private final ColumnBatch columns;
 
     public SiMlp() {
@@ -118,11 +118,12 @@ public final class SiMlp {
     /**
      * The logits of every sample of {@code data}, in order, to {@code logits}; when {@code pattern}
      * is not null, which ReLUs are on (see {@link #reluPattern}). Whole blocks go through the
-     * passes with samples in lanes where the kernel has them, the rest through the row-major ones.
+     * passes with samples in lanes where the kernel takes that many, the rest through the row-major ones.
      */
     private void allLogits(Weights w, Samples data, double[] logits, BitSet pattern) {
         int n = data.count();
-        int inLanes = columns == null ? 0 : n - n % ColumnBatch.BLOCK;
+        int whole = n - n % ColumnBatch.BLOCK;
+        int inLanes = columns != null && columns.takes(whole) ? whole : 0;
         for (int r = 0; r < inLanes; r += ColumnBatch.BLOCK) {
             columns.logits(w.si(), w.head(), data, r, logits, r, pattern);
         }
@@ -162,7 +163,7 @@ public final class SiMlp {
         if (gradient.length != SI_PARAMETERS) {
             throw new IllegalArgumentException("gradient must have " + SI_PARAMETERS + " entries");
         }
-        if (columns != null && rows % ColumnBatch.BLOCK == 0 && rows > 0) {
+        if (columns != null && columns.takes(rows)) {
             return columns.lossAndGradient(w.si(), w.head(), data, index, from, rows, gradient, correct);
         }
         ensureCapacity(rows);

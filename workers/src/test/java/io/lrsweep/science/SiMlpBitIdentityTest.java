@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fast SI MLP (loops ordered for the JIT's vector units, fused update and projection) gives the
  * same bits as the row-at-a-time implementation it replaced, kept as {@link ReferenceSiMlp}: every
- * gradient, loss, logit and whole training trajectory, in all three regimes. With the 256-bit kernel,
- * whole blocks of 16 samples (the study's batch) take the passes with samples in lanes
- * ({@link ColumnBatch}), the rest the row-major ones: both are held to the reference here.
+ * gradient, loss, logit and whole training trajectory, in all three regimes. Whole blocks of 16
+ * samples (the study's batch) take the passes with samples in lanes ({@link ColumnBatch}; the
+ * 512-bit kernel one block only), the rest the row-major ones: all are held to the reference here.
  */
 class SiMlpBitIdentityTest {
     private final Samples train = TickData.train(7, 512);
@@ -40,16 +40,26 @@ class SiMlpBitIdentityTest {
         return new Weights(si, head);
     }
 
-    /** The kernel this JVM uses (512-bit vectors where the processor has them), the 256-bit one and the plain one. */
+    /**
+     * The kernel this JVM uses, the 512-bit one (emulated where the processor has no such
+     * vectors, still the same bits), the 256-bit one and the plain one.
+     */
     static List<SiMlp> models() {
-        return List.of(new SiMlp(), new SiMlp(VectorRowKernel.narrow()), new SiMlp(new RowKernel.Scalar()));
+        return List.of(new SiMlp(), new SiMlp(new VectorRowKernel.Wide()), new SiMlp(VectorRowKernel.narrow()),
+                new SiMlp(new RowKernel.Scalar()));
     }
 
     @Test
-    void the256BitKernelTakesBlocksOfTheStudysBatchSizeWithSamplesInLanes() {
-        assertThat(VectorRowKernel.narrow().columnBatch()).isNotNull();
-        assertThat(new RowKernel.Scalar().columnBatch()).isNull();
+    void bothVectorKernelsTakeTheStudysBatchWithSamplesInLanesAndOnlyTheNarrowOneTakesMoreBlocks() {
+        ColumnBatch narrow = VectorRowKernel.narrow().columnBatch();
+        ColumnBatch wide = new VectorRowKernel.Wide().columnBatch();
         assertThat(ColumnBatch.BLOCK).as("the study's batch size").isEqualTo(16);
+        assertThat(narrow.takes(16)).isTrue();
+        assertThat(wide.takes(16)).isTrue();
+        assertThat(narrow.takes(512)).isTrue();
+        assertThat(wide.takes(512)).as("full-data gradients stay row-major on 512-bit vectors").isFalse();
+        assertThat(narrow.takes(8)).isFalse();
+        assertThat(new RowKernel.Scalar().columnBatch()).isNull();
     }
 
     @Test

@@ -1,0 +1,221 @@
+package io.lrsweep.science;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link BlockPasses} on 512-bit vectors: a block's 16 samples are two vectors of eight, and four
+ * outputs advance at a time so that each load of the input still feeds eight accumulators.
+ */
+final class EightLanePasses implements BlockPasses {
+    private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_512;
+    /** The second vector of a block's 16 samples. */
+    private static final int H = 8;
+    private static final int WIDTH = SiMlp.HIDDEN;
+    private static final int BLOCK = ColumnBatch.BLOCK;
+    private static final int SLAB = WIDTH * BLOCK;
+
+    @Override
+    public void relu(double[] a, double[] out, int base) {
+        for (int i = base; i < base + SLAB; i += LANES.length()) {
+            DoubleVector.fromArray(LANES, a, i).max(0.0).intoArray(out, i);
+        }
+    }
+
+    @Override
+    public void gradientBlock(double[] in, double[] dz, int b, double[] out, int o, int column, boolean accumulate) {
+        // Four rows k at a time share each load of the input, as in layer.
+        int inBase = b * SLAB + column;
+        for (int k = 0; k < WIDTH; k += 4) {
+            int oa = o + k * WIDTH;
+            int ob = oa + WIDTH;
+            int oc = ob + WIDTH;
+            int od = oc + WIDTH;
+            DoubleVector a0;
+            DoubleVector a1;
+            DoubleVector b0;
+            DoubleVector b1;
+            DoubleVector c0;
+            DoubleVector c1;
+            DoubleVector d0;
+            DoubleVector d1;
+            if (accumulate) {
+                a0 = DoubleVector.fromArray(LANES, out, oa);
+                a1 = DoubleVector.fromArray(LANES, out, oa + H);
+                b0 = DoubleVector.fromArray(LANES, out, ob);
+                b1 = DoubleVector.fromArray(LANES, out, ob + H);
+                c0 = DoubleVector.fromArray(LANES, out, oc);
+                c1 = DoubleVector.fromArray(LANES, out, oc + H);
+                d0 = DoubleVector.fromArray(LANES, out, od);
+                d1 = DoubleVector.fromArray(LANES, out, od + H);
+            } else {
+                a0 = DoubleVector.zero(LANES);
+                a1 = a0;
+                b0 = a0;
+                b1 = a0;
+                c0 = a0;
+                c1 = a0;
+                d0 = a0;
+                d1 = a0;
+            }
+            int at = b * SLAB + k * BLOCK;
+            for (int r = 0; r < BLOCK; r++) {
+                int s = inBase + r * WIDTH;
+                DoubleVector x0 = DoubleVector.fromArray(LANES, in, s);
+                DoubleVector x1 = DoubleVector.fromArray(LANES, in, s + H);
+                double wa = dz[at + r];
+                double wb = dz[at + BLOCK + r];
+                double wc = dz[at + 2 * BLOCK + r];
+                double wd = dz[at + 3 * BLOCK + r];
+                a0 = a0.add(x0.mul(wa));
+                a1 = a1.add(x1.mul(wa));
+                b0 = b0.add(x0.mul(wb));
+                b1 = b1.add(x1.mul(wb));
+                c0 = c0.add(x0.mul(wc));
+                c1 = c1.add(x1.mul(wc));
+                d0 = d0.add(x0.mul(wd));
+                d1 = d1.add(x1.mul(wd));
+            }
+            a0.intoArray(out, oa);
+            a1.intoArray(out, oa + H);
+            b0.intoArray(out, ob);
+            b1.intoArray(out, ob + H);
+            c0.intoArray(out, oc);
+            c1.intoArray(out, oc + H);
+            d0.intoArray(out, od);
+            d1.intoArray(out, od + H);
+        }
+    }
+
+    @Override
+    public void layer(double[] w, int wOffset, int pStride, int tStride, double[] in, double[] out, int base) {
+        for (int p = 0; p < WIDTH; p += 4) {
+            DoubleVector a0 = DoubleVector.zero(LANES);
+            DoubleVector a1 = a0;
+            DoubleVector b0 = a0;
+            DoubleVector b1 = a0;
+            DoubleVector c0 = a0;
+            DoubleVector c1 = a0;
+            DoubleVector d0 = a0;
+            DoubleVector d1 = a0;
+            int at = wOffset + p * pStride;
+            for (int t = 0; t < WIDTH; t++) {
+                int o = base + t * BLOCK;
+                DoubleVector x0 = DoubleVector.fromArray(LANES, in, o);
+                DoubleVector x1 = DoubleVector.fromArray(LANES, in, o + H);
+                double wa = w[at + t * tStride];
+                double wb = w[at + pStride + t * tStride];
+                double wc = w[at + 2 * pStride + t * tStride];
+                double wd = w[at + 3 * pStride + t * tStride];
+                a0 = a0.add(x0.mul(wa));
+                a1 = a1.add(x1.mul(wa));
+                b0 = b0.add(x0.mul(wb));
+                b1 = b1.add(x1.mul(wb));
+                c0 = c0.add(x0.mul(wc));
+                c1 = c1.add(x1.mul(wc));
+                d0 = d0.add(x0.mul(wd));
+                d1 = d1.add(x1.mul(wd));
+            }
+            int o = base + p * BLOCK;
+            a0.intoArray(out, o);
+            a1.intoArray(out, o + H);
+            b0.intoArray(out, o + BLOCK);
+            b1.intoArray(out, o + BLOCK + H);
+            c0.intoArray(out, o + 2 * BLOCK);
+            c1.intoArray(out, o + 2 * BLOCK + H);
+            d0.intoArray(out, o + 3 * BLOCK);
+            d1.intoArray(out, o + 3 * BLOCK + H);
+        }
+    }
+
+    @Override
+    public void layerNorm(double[] z, int base, double[] sd, int first) {
+        DoubleVector m0 = DoubleVector.zero(LANES);
+        DoubleVector m1 = m0;
+        for (int k = 0; k < WIDTH; k++) {
+            int o = base + k * BLOCK;
+            m0 = m0.add(DoubleVector.fromArray(LANES, z, o));
+            m1 = m1.add(DoubleVector.fromArray(LANES, z, o + H));
+        }
+        m0 = m0.div(WIDTH);
+        m1 = m1.div(WIDTH);
+        DoubleVector v0 = DoubleVector.zero(LANES);
+        DoubleVector v1 = v0;
+        for (int k = 0; k < WIDTH; k++) {
+            int o = base + k * BLOCK;
+            DoubleVector c0 = DoubleVector.fromArray(LANES, z, o).sub(m0);
+            DoubleVector c1 = DoubleVector.fromArray(LANES, z, o + H).sub(m1);
+            v0 = v0.add(c0.mul(c0));
+            v1 = v1.add(c1.mul(c1));
+        }
+        DoubleVector s0 = v0.div(WIDTH).add(SiMlp.LAYER_NORM_EPS).sqrt();
+        DoubleVector s1 = v1.div(WIDTH).add(SiMlp.LAYER_NORM_EPS).sqrt();
+        s0.intoArray(sd, first);
+        s1.intoArray(sd, first + H);
+        for (int k = 0; k < WIDTH; k++) {
+            int o = base + k * BLOCK;
+            DoubleVector.fromArray(LANES, z, o).sub(m0).div(s0).intoArray(z, o);
+            DoubleVector.fromArray(LANES, z, o + H).sub(m1).div(s1).intoArray(z, o + H);
+        }
+    }
+
+    @Override
+    public void head(double[] a2, double[] v, double[] scores, int base, int first) {
+        DoubleVector l0 = DoubleVector.zero(LANES);
+        DoubleVector l1 = l0;
+        for (int k = 0; k < WIDTH; k++) {
+            double vk = v[k];
+            int o = base + k * BLOCK;
+            l0 = l0.add(DoubleVector.fromArray(LANES, a2, o).max(0.0).mul(vk));
+            l1 = l1.add(DoubleVector.fromArray(LANES, a2, o + H).max(0.0).mul(vk));
+        }
+        l0.intoArray(scores, first);
+        l1.intoArray(scores, first + H);
+    }
+
+    @Override
+    public void headGradient(double[] a2, double[] ds, double[] v, double[] da, int base, int first) {
+        DoubleVector zero = DoubleVector.zero(LANES);
+        DoubleVector d0 = DoubleVector.fromArray(LANES, ds, first);
+        DoubleVector d1 = DoubleVector.fromArray(LANES, ds, first + H);
+        for (int k = 0; k < WIDTH; k++) {
+            double vk = v[k];
+            int o = base + k * BLOCK;
+            zero.blend(d0.mul(vk), DoubleVector.fromArray(LANES, a2, o).compare(VectorOperators.GT, 0.0))
+                    .intoArray(da, o);
+            zero.blend(d1.mul(vk), DoubleVector.fromArray(LANES, a2, o + H).compare(VectorOperators.GT, 0.0))
+                    .intoArray(da, o + H);
+        }
+    }
+
+    @Override
+    public void layerNormBackward(double[] da, double[] a, double[] sd, double[] dz, int base, int first) {
+        DoubleVector d0 = DoubleVector.zero(LANES);
+        DoubleVector d1 = d0;
+        DoubleVector e0 = d0;
+        DoubleVector e1 = d0;
+        for (int k = 0; k < WIDTH; k++) {
+            int o = base + k * BLOCK;
+            DoubleVector x0 = DoubleVector.fromArray(LANES, da, o);
+            DoubleVector x1 = DoubleVector.fromArray(LANES, da, o + H);
+            d0 = d0.add(x0);
+            d1 = d1.add(x1);
+            e0 = e0.add(x0.mul(DoubleVector.fromArray(LANES, a, o)));
+            e1 = e1.add(x1.mul(DoubleVector.fromArray(LANES, a, o + H)));
+        }
+        d0 = d0.div(WIDTH);
+        d1 = d1.div(WIDTH);
+        e0 = e0.div(WIDTH);
+        e1 = e1.div(WIDTH);
+        DoubleVector s0 = DoubleVector.fromArray(LANES, sd, first);
+        DoubleVector s1 = DoubleVector.fromArray(LANES, sd, first + H);
+        for (int k = 0; k < WIDTH; k++) {
+            int o = base + k * BLOCK;
+            DoubleVector.fromArray(LANES, da, o).sub(d0).sub(DoubleVector.fromArray(LANES, a, o).mul(e0)).div(s0)
+                    .intoArray(dz, o);
+            DoubleVector.fromArray(LANES, da, o + H).sub(d1).sub(DoubleVector.fromArray(LANES, a, o + H).mul(e1))
+                    .div(s1).intoArray(dz, o + H);
+        }
+    }
+}
