@@ -13,7 +13,7 @@ import java.util.BitSet;
  * its scratch space, grown on demand). On an AVX2 machine (AMD Zen 3, four lanes) the training step
  * took 18.7 instead of 24.3 µs, and in whole blocks an evaluation of 2,000 samples ~840 instead of
  * ~1,000 µs, a gradient over 512 samples ~450 instead of ~590 µs; on an AVX-512 Xeon (eight lanes,
- * the step's one block only) the step took 14.1 instead of 15.3 µs (README, Performance).
+ * the step's one block only) the step took 14.0 instead of 15.5 µs (README, Performance).
  */
 final class ColumnBatch {
     /** Samples a block: the study's batch. */
