@@ -62,6 +62,37 @@ class SiMlpBitIdentityTest {
         assertThat(new RowKernel.Scalar().columnBatch()).isNull();
     }
 
+    /**
+     * Both widths' block passes over many blocks, whatever block limit the kernels set: the 512-bit
+     * kernel runs only one block in lanes, so its passes' carrying of weight-gradient sums from
+     * block to block would otherwise go untested.
+     */
+    @Test
+    void bothBlockPassesCarryWeightGradientsAcrossBlocksWithTheReferenceBits() {
+        ReferenceSiMlp reference = new ReferenceSiMlp();
+        int[] order = new SeededRandom(5).permutation(train.count());
+        List<ColumnBatch> batches = List.of(
+                new ColumnBatch(VectorRowKernel.narrow(), new FourLanePasses(), Integer.MAX_VALUE),
+                new ColumnBatch(new VectorRowKernel.Wide(), new EightLanePasses(), Integer.MAX_VALUE));
+        for (ColumnBatch lanes : batches) {
+            for (long seed = 30; seed < 32; seed++) {
+                Weights w = randomWeights(seed, seed == 31);
+                for (int rows : new int[] {32, 512, 16, 64}) {
+                    double[] g1 = new double[SiMlp.SI_PARAMETERS];
+                    double[] g2 = new double[SiMlp.SI_PARAMETERS];
+                    int[] c1 = new int[1];
+                    int[] c2 = new int[1];
+                    double l1 = lanes.lossAndGradient(w.si(), w.head(), train, order, 0, rows, g1, c1);
+                    double l2 = reference.lossAndGradient(w, train, order, 0, rows, g2, c2);
+                    assertThat(Double.doubleToRawLongBits(l1)).as("loss, seed %d rows %d", seed, rows)
+                            .isEqualTo(Double.doubleToRawLongBits(l2));
+                    assertThat(bits(g1)).as("gradient, seed %d rows %d", seed, rows).isEqualTo(bits(g2));
+                    assertThat(c1[0]).isEqualTo(c2[0]);
+                }
+            }
+        }
+    }
+
     @Test
     void theTestJvmHasAVectorKernel() {
         // The build adds jdk.incubator.vector to the test JVMs; without it the tests below would
