@@ -62,15 +62,16 @@ public final class ConvergeStage {
         int firstBelow = firstEpochBelow(pretrain, c.convergenceLoss());
         BaselineResults.Convergence result;
         List<String> names = new ArrayList<>();
-        // A run that converged during pre-training trains nothing: no training run to report.
-        StageCheckpoints sink = firstBelow >= 0 ? StageCheckpoints.of(dir, fingerprint, NAME, progress)
-                : StageCheckpoints.training(dir, fingerprint,
-                        new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
+        StageCheckpoints sink;
         if (firstBelow >= 0) {
+            // Converged during pre-training: nothing to train, so no training run to report.
+            sink = StageCheckpoints.of(dir, fingerprint, NAME, progress);
             double accuracy = ((Number) pretrain.manifest().metrics().get("testAccuracy")).doubleValue();
             result = new BaselineResults.Convergence(b.plr(), b.seed(), true, (firstBelow + 1L) * perEpoch,
                     firstBelow + 1L, accuracy);
         } else {
+            sink = StageCheckpoints.training(dir, fingerprint,
+                    new TrainingRun(b.studyId(), NAME, b.plr(), null, b.seed()), progress);
             P start = UpstreamRepair.read(store, pretrain, PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
                     () -> new PretrainStage(store, compute).run(b, true, progress),

@@ -342,17 +342,10 @@ class StagesTest {
         new PlanStage(store).run(study, "wf", false);
         new PretrainStage(store, compute).run("t9", 3.16e-3, 0, false, StageProgress.NONE);
         List<TrainingRun> runs = new ArrayList<>();
-        StageProgress recording = new StageProgress() {
-            @Override
-            public void log(String line) {
-            }
-
-            @Override
-            public TrainingListener training(TrainingRun run) {
-                runs.add(run);
-                return TrainingListener.NONE;
-            }
-        };
+        StageProgress recording = quietTraining(run -> {
+            runs.add(run);
+            return TrainingListener.NONE;
+        });
 
         long before = compute.stepsTaken();
         new ConvergeStage(store, compute).run("t9", 3.16e-3, 0, false, recording);
@@ -366,6 +359,11 @@ class StagesTest {
 
     /** Progress through which the worker is shut down {@code steps} steps into each run that {@code which} picks. */
     private static StageProgress shutDownAfter(long steps, java.util.function.Predicate<TrainingRun> which) {
+        return quietTraining(run -> which.test(run) ? new io.lrsweep.science.StopAfter(steps) : TrainingListener.NONE);
+    }
+
+    /** Progress that logs nothing and gives each training run the listener {@code listener} picks for it. */
+    private static StageProgress quietTraining(java.util.function.Function<TrainingRun, TrainingListener> listener) {
         return new StageProgress() {
             @Override
             public void log(String line) {
@@ -373,7 +371,7 @@ class StagesTest {
 
             @Override
             public TrainingListener training(TrainingRun run) {
-                return which.test(run) ? new io.lrsweep.science.StopAfter(steps) : TrainingListener.NONE;
+                return listener.apply(run);
             }
         };
     }
