@@ -345,26 +345,27 @@ public final class SiMlp {
         int right = 0;
         for (int r = 0; r < rows; r++) {
             int y = data.y()[index[from + r]];
-            loss += bceWithLogits(scores[r], y);
-            if ((scores[r] > 0 ? 1 : 0) == y) {
+            double s = scores[r];
+            // exp(-|s|) once for the loss (as bceWithLogits) and the sigmoid (exp(-s) for s >= 0,
+            // exp(s) below): the same arguments, so the same bits as computing it twice.
+            double e = Math.exp(-Math.abs(s));
+            loss += bceWithLogits(s, y, e);
+            if ((s > 0 ? 1 : 0) == y) {
                 right++;
             }
-            ds[r] = (sigmoid(scores[r]) - y) / rows;
+            ds[r] = ((s >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - y) / rows;
         }
         correct[0] = right;
         return loss;
     }
 
     static double bceWithLogits(double s, int y) {
-        return Math.max(s, 0) - s * y + Math.log1p(Math.exp(-Math.abs(s)));
+        return bceWithLogits(s, y, Math.exp(-Math.abs(s)));
     }
 
-    static double sigmoid(double s) {
-        if (s >= 0) {
-            return 1.0 / (1.0 + Math.exp(-s));
-        }
-        double e = Math.exp(s);
-        return e / (1.0 + e);
+    /** The loss given {@code expMinusAbs} = exp(-|s|). */
+    private static double bceWithLogits(double s, int y, double expMinusAbs) {
+        return Math.max(s, 0) - s * y + Math.log1p(expMinusAbs);
     }
 
     private static void checkShapes(Weights w, Samples data) {
