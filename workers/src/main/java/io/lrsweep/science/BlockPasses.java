@@ -3,8 +3,9 @@ package io.lrsweep.science;
 /**
  * The SI MLP's passes over one block of {@link ColumnBatch#BLOCK} samples stored feature-major
  * (entry [k][r] at base + k·16 + r), unrolled for one vector width. Every lane adds the same terms
- * in the same order as {@link SiMlp}'s row-major passes, with a separate multiply and add: the same
- * bits whichever width runs them ({@code SiMlpBitIdentityTest}).
+ * in the same order as {@link SiMlp}'s row-major passes, with a separate multiply and add, and
+ * divides to the same correctly rounded quotients (the 512-bit LayerNorms through
+ * {@link MarksteinQuotient}): the same bits whichever width runs them ({@code SiMlpBitIdentityTest}).
  */
 sealed interface BlockPasses permits FourLanePasses, EightLanePasses {
     /**
