@@ -3,6 +3,7 @@ package io.lrsweep.cli;
 import com.sun.management.ThreadMXBean;
 import io.lrsweep.science.Elr;
 import io.lrsweep.science.ProjectedSgd;
+import io.lrsweep.science.Sharpness;
 import io.lrsweep.science.SiMlp;
 import io.lrsweep.science.TickData;
 import io.lrsweep.science.TrainingListener;
@@ -73,8 +74,11 @@ final class SiMlpBench {
 
     /**
      * The passes of the analyses, each timed as the median of rounds after a warm-up: a test-set
-     * evaluation (2,000 samples, as the study's) and a full-data gradient over the 512 training
-     * samples (what every Hessian-vector product of the sharpness takes two of).
+     * evaluation (2,000 samples, as the study's), a full-data gradient over the 512 training
+     * samples (what every Hessian-vector product of the sharpness takes two of) and the ReLU
+     * pattern over them (what decides each product's step); then the whole sharpness estimate
+     * (the presets' caps of 100 probes and iterations) at a point trained 40,000 steps at ELR
+     * 1e-3, as a pre-training of the presets converges.
      */
     static void analysisPasses() {
         var train = TickData.train(0, 512);
@@ -83,6 +87,7 @@ final class SiMlpBench {
         SiMlp model = new SiMlp();
         double[] evaluate = new double[9];
         double[] gradient = new double[9];
+        double[] pattern = new double[9];
         double sink = 0;
         for (int round = -3; round < evaluate.length; round++) {
             long t0 = System.nanoTime();
@@ -94,13 +99,32 @@ final class SiMlpBench {
                 sink += model.fullGradient(w.si(), w.head(), train)[i];
             }
             long t2 = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                sink += model.reluPattern(w.si(), w.head(), train).cardinality();
+            }
+            long t3 = System.nanoTime();
             if (round >= 0) {
                 evaluate[round] = (t1 - t0) / 1e3 / 200;
                 gradient[round] = (t2 - t1) / 1e3 / 200;
+                pattern[round] = (t3 - t2) / 1e3 / 200;
             }
         }
-        System.out.printf("evaluate_2000_us=%.1f full_gradient_512_us=%.1f%s%n", Vectors.median(evaluate),
-                Vectors.median(gradient), Double.isFinite(sink) ? "" : " (not finite)");
+        Weights point = ProjectedSgd.train(TrainingState.start(w), train, 1,
+                new ProjectedSgd.Schedule(40_000, new Elr(1e-3), 16, 40_000), TrainingListener.NONE).weights();
+        double[] sharpness = new double[3];
+        for (int round = -1; round < sharpness.length; round++) {
+            long t0 = System.nanoTime();
+            var hessianTimes = Sharpness.finiteDifference(si -> model.fullGradient(si, point.head(), train),
+                    si -> model.reluPattern(si, point.head(), train), point.si(),
+                    Sharpness.RELATIVE_STEP * point.siNorm());
+            sink += Sharpness.estimate(hessianTimes, point.si().length, 0, 100, 100).trace();
+            if (round >= 0) {
+                sharpness[round] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        System.out.printf("evaluate_2000_us=%.1f full_gradient_512_us=%.1f relu_pattern_512_us=%.1f sharpness_ms=%.1f%s%n",
+                Vectors.median(evaluate), Vectors.median(gradient), Vectors.median(pattern), Vectors.median(sharpness),
+                Double.isFinite(sink) ? "" : " (not finite)");
     }
 
     /** {@code steps} steps of the study's training loop at an ELR of the chaotic regime. */

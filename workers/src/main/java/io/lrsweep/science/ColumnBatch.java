@@ -1,7 +1,5 @@
 package io.lrsweep.science;
 
-import java.util.BitSet;
-
 /**
  * The SI MLP's passes with the samples in vector lanes, for whole blocks of {@link #BLOCK}
  * samples: each block's activations are stored feature-major (entry [k][r] of block b at
@@ -12,8 +10,9 @@ import java.util.BitSet;
  * unrolled for the processor's vector width ({@link BlockPasses}); one instance per model (it owns
  * its scratch space, grown on demand). On an AVX2 machine (AMD Zen 3, four lanes) the training step
  * took 18.7 instead of 24.3 µs, and in whole blocks an evaluation of 2,000 samples ~840 instead of
- * ~1,000 µs, a gradient over 512 samples ~450 instead of ~590 µs; on an AVX-512 Xeon (eight lanes,
- * the step's one block only) the step took 14.0 instead of 15.5 µs (README, Performance).
+ * ~1,000 µs, a gradient over 512 samples ~450 instead of ~590 µs; on an AVX-512 Xeon (eight lanes)
+ * the step took 14.0 instead of 15.5 µs, an evaluation of 2,000 samples ~560 instead of ~650 µs
+ * (README, Performance).
  */
 final class ColumnBatch {
     /** Samples a block: the study's batch. */
@@ -39,23 +38,20 @@ final class ColumnBatch {
     private double[] ds;
     private final RowKernel kernel;
     private final BlockPasses passes;
-    private final int maxBlocks;
 
     /**
      * @param kernel the row-major kernel, for the first ReLU's gradient (the same select)
      * @param passes the block passes for this processor's vector width
-     * @param maxBlocks the most blocks a gradient or evaluation takes in lanes; more go the row-major way
      */
-    ColumnBatch(RowKernel kernel, BlockPasses passes, int maxBlocks) {
+    ColumnBatch(RowKernel kernel, BlockPasses passes) {
         this.kernel = kernel;
         this.passes = passes;
-        this.maxBlocks = maxBlocks;
         grow(1);
     }
 
-    /** Whether the passes over {@code rows} samples run here: whole blocks, no more than this width's limit. */
+    /** Whether the passes over {@code rows} samples run here: whole blocks. */
     boolean takes(int rows) {
-        return rows > 0 && rows % BLOCK == 0 && rows / BLOCK <= maxBlocks;
+        return rows > 0 && rows % BLOCK == 0;
     }
 
     private void grow(int needed) {
@@ -123,17 +119,13 @@ final class ColumnBatch {
      * to {@code logits} from {@code at}; when {@code pattern} is not null, which of their ReLUs are
      * on, as {@link SiMlp#reluPattern} numbers them.
      */
-    void logits(double[] si, double[] v, Samples data, int from, double[] logits, int at, BitSet pattern) {
+    void logits(double[] si, double[] v, Samples data, int from, double[] logits, int at, long[] pattern) {
         System.arraycopy(data.x(), from * WIDTH, x, 0, SLAB);
         forward(si, v, 0);
         System.arraycopy(scores, 0, logits, at, BLOCK);
         if (pattern != null) {
             for (int r = 0; r < BLOCK; r++) {
-                int bit = 2 * (from + r) * WIDTH;
-                for (int k = 0; k < WIDTH; k++) {
-                    pattern.set(bit + 2 * k, a1[k * BLOCK + r] > 0);
-                    pattern.set(bit + 2 * k + 1, a2[k * BLOCK + r] > 0);
-                }
+                pattern[from + r] = SiMlp.reluWord(a1, a2, r, BLOCK);
             }
         }
     }

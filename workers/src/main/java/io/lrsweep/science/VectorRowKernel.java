@@ -86,7 +86,7 @@ final class VectorRowKernel implements RowKernel {
 
     @Override
     public ColumnBatch columnBatch() {
-        return new ColumnBatch(this, new FourLanePasses(), Integer.MAX_VALUE);
+        return new ColumnBatch(this, new FourLanePasses());
     }
 
     @Override
@@ -204,15 +204,15 @@ final class VectorRowKernel implements RowKernel {
         }
 
         /**
-         * The training step's one block in lanes: on an Intel Xeon (AVX-512) the step took 14.0
-         * instead of 15.5 µs (medians of three alternated pairs; README, Performance). Over many
-         * blocks (evaluations, the sharpness's full-data gradients) the lanes were slower there
-         * than the row-major passes (a gradient over 512 samples ~430 against ~290 µs), so those
-         * stay row-major.
+         * Every pass in lanes, as on the 256-bit kernel. With the eighth session's LayerNorms only
+         * the training step's one block was faster in lanes on an Intel Xeon (AVX-512); since the
+         * ninth session's (one division a sample) an evaluation of 2,000 samples is faster in lanes
+         * too (median ~560 against ~650 µs, alternated in one process) and a gradient over 512
+         * samples about equal (~367 against ~388 µs).
          */
         @Override
         public ColumnBatch columnBatch() {
-            return new ColumnBatch(this, new EightLanePasses(), 1);
+            return new ColumnBatch(this, new EightLanePasses());
         }
 
         @Override

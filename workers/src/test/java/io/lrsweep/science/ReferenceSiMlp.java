@@ -1,6 +1,8 @@
 package io.lrsweep.science;
 
 import java.util.Arrays;
+import java.util.BitSet;
+
 /**
  * The SI MLP as first written (row at a time, before issue 13), kept verbatim as the ground truth
  * that {@link SiMlp} must match bit for bit; with the training loop of that version.
@@ -43,6 +45,27 @@ final class ReferenceSiMlp {
         checkShapes(w, data);
         ensureCapacity(rows);
         forward(w, data, index, from, rows, logits);
+    }
+
+    /**
+     * Which ReLUs are on (pre-activation above 0) for every sample of {@code data}: bit
+     * 2·(32·r + k) for unit k of the first layer of sample r, the next bit for the second layer's.
+     */
+    public BitSet reluPattern(Weights w, Samples data) {
+        int n = data.count();
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        checkShapes(w, data);
+        ensureCapacity(n);
+        forward(w, data, identity, 0, n, new double[n]);
+        BitSet on = new BitSet(2 * n * HIDDEN);
+        for (int i = 0; i < n * HIDDEN; i++) {
+            on.set(2 * i, a1[i] > 0);
+            on.set(2 * i + 1, a2[i] > 0);
+        }
+        return on;
     }
 
     /**

@@ -122,4 +122,28 @@ class SiMlpTest {
         assertThat(SiMlp.bceWithLogits(0.0, 1)).isCloseTo(Math.log(2), within(1e-15));
         assertThat(SiMlp.bceWithLogits(-800, 1)).isCloseTo(800, within(1e-9));
     }
+
+    @Test
+    void reluWordSetsABitExactlyWhereThePreActivationIsAboveZero() {
+        double[] edge = {0.0, -0.0, Double.NaN, Double.MIN_VALUE, -Double.MIN_VALUE, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, 1e-300, -1.0, 2.5};
+        double[] a1 = new double[SiMlp.HIDDEN];
+        double[] a2 = new double[SiMlp.HIDDEN];
+        long expected = 0;
+        for (int k = 0; k < SiMlp.HIDDEN; k++) {
+            a1[k] = edge[k % edge.length];
+            a2[k] = edge[(k * 7 + 3) % edge.length];
+            expected |= (a1[k] > 0 ? 1L : 0L) << 2 * k | (a2[k] > 0 ? 1L : 0L) << 2 * k + 1;
+        }
+        assertThat(SiMlp.reluWord(a1, a2, 0, 1)).isEqualTo(expected);
+        assertThat(Long.bitCount(expected)).as("edge values on and off in both layers").isBetween(20, 40);
+        // Feature-major: unit k of sample 3 of a block of 16 at 3 + 16·k.
+        double[] b1 = new double[16 * SiMlp.HIDDEN];
+        double[] b2 = new double[16 * SiMlp.HIDDEN];
+        for (int k = 0; k < SiMlp.HIDDEN; k++) {
+            b1[3 + 16 * k] = a1[k];
+            b2[3 + 16 * k] = a2[k];
+        }
+        assertThat(SiMlp.reluWord(b1, b2, 3, 16)).isEqualTo(expected);
+    }
 }
