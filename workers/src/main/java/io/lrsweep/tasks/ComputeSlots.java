@@ -32,7 +32,7 @@ final class ComputeSlots {
         return false;
     }
 
-    /** When a worker last saw every slot taken (workers look every 200 ms). */
+    /** When a worker last saw every slot taken (workers look every {@value StageWorker#TICK_MILLIS} ms). */
     long lastFull() {
         return lastFull;
     }

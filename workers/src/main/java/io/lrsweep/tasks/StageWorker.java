@@ -34,9 +34,20 @@ final class StageWorker implements Worker {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Task log lines go to the server at most this often while a stage runs (the rest with its result). */
     private static final Duration LOG_EVERY = Duration.ofSeconds(20);
-    static final int POLL_MILLIS = 200;
-    /** A type that started or ended a task this recently polls every {@link #POLL_MILLIS}. */
+    /**
+     * How often the client's poll loop asks {@link #paused}, which decides locally whether to poll:
+     * a freed slot waited for the next round of the loop (200 ms until the tenth session, a median
+     * of 128 ms from a task's end to the next task's start in the default demo).
+     */
+    static final int TICK_MILLIS = 20;
+    /** A type that started or ended a task this recently is active (see {@link #waits}). */
     static final long ACTIVE_FOR_NANOS = Duration.ofSeconds(10).toNanos();
+    /**
+     * How often an active type polls, except within this long of its task's start or end, when it
+     * polls at every round of the loop: the client polls only once the ended task's result is sent
+     * and its thread free, a few rounds later.
+     */
+    static final long ACTIVE_POLL_NANOS = Duration.ofMillis(200).toNanos();
     /** How often any other type polls while a compute slot has been free for {@link #SETTLE_NANOS}. */
     static final long IDLE_POLL_NANOS = Duration.ofSeconds(1).toNanos();
     /** How often it polls otherwise: while the slots are, or just were, all taken. */
@@ -103,15 +114,16 @@ final class StageWorker implements Worker {
 
     @Override
     public int getPollingInterval() {
-        return POLL_MILLIS;
+        return TICK_MILLIS;
     }
 
     /**
      * Whether to skip this poll. Never a poll while the worker stops, nor one of a compute type while
      * every compute slot is busy (so a worker never hoards tasks that others could run). A type that
-     * started or ended a task in the last {@link #ACTIVE_FOR_NANOS} polls every {@link #POLL_MILLIS};
-     * any other, once per {@link #IDLE_POLL_NANOS} after a slot has been free for
-     * {@link #SETTLE_NANOS}, else once per {@link #BUSY_POLL_NANOS} (see {@link #waits}).
+     * started or ended a task in the last {@link #ACTIVE_FOR_NANOS} polls at every round of the loop
+     * for {@link #ACTIVE_POLL_NANOS} after one did, else every {@link #ACTIVE_POLL_NANOS}; any other, once
+     * per {@link #IDLE_POLL_NANOS} after a slot has been free for {@link #SETTLE_NANOS}, else once per
+     * {@link #BUSY_POLL_NANOS} (see {@link #waits}).
      */
     @Override
     public boolean paused() {
@@ -131,13 +143,13 @@ final class StageWorker implements Worker {
      * empty: of the default demo's 2,911 requests, 1,600 were polls of the four light types and 626
      * of the five stage types it has no task for, each time a slot came free between two
      * branches. Now a slot that comes free goes to the type that ran
-     * last (a stream of branches, the runs trained to convergence), and the others ask when the
-     * slot stays free (a new phase of the study: within about a second) or every few seconds
-     * (a light task of another study while this worker is busy).
+     * last (a stream of branches, the runs trained to convergence), at the loop's next round after
+     * its task ended, and the others ask when the slot stays free (a new phase of the study: within
+     * about a second) or every few seconds (a light task of another study while this worker is busy).
      */
     static boolean waits(long now, long lastPoll, long lastTask, long slotsLastFull) {
         if (now - lastTask < ACTIVE_FOR_NANOS) {
-            return false;
+            return now - lastTask >= ACTIVE_POLL_NANOS && now - lastPoll < ACTIVE_POLL_NANOS;
         }
         long every = now - slotsLastFull < SETTLE_NANOS ? BUSY_POLL_NANOS : IDLE_POLL_NANOS;
         return now - lastPoll < every;

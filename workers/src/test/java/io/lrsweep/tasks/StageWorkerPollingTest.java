@@ -7,18 +7,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A type that ran a task recently polls at full rate; any other polls once a second after a slot
- * has stayed free for a second, and once per busy interval while the slots are, or just were, all
- * taken; a compute type never polls while they are.
+ * A type that ran a task recently polls at every round of the client's loop for 200 ms after one of
+ * its tasks started or ended, else five times a second; any other polls once a second after a slot has stayed free for a second, and
+ * once per busy interval while the slots are, or just were, all taken; a compute type never polls
+ * while they are.
  */
 class StageWorkerPollingTest {
     private static final long SECOND = 1_000_000_000L;
     private static final long NOW = 100 * SECOND;
 
     @Test
-    void aTypeThatRanATaskInTheLastTenSecondsPollsEveryTime() {
-        long lastTask = NOW - StageWorker.ACTIVE_FOR_NANOS + SECOND;
-        assertThat(StageWorker.waits(NOW, NOW, lastTask, NOW)).as("slots just full, polled just now").isFalse();
+    void anActiveTypePollsAtEveryRoundJustAfterItsTaskStartedOrEndedElseFiveTimesASecond() {
+        long millis = 1_000_000L;
+        assertThat(StageWorker.waits(NOW, NOW - millis, NOW - 50 * millis, NOW))
+                .as("its task ended 50 ms ago, polled 1 ms ago: polls").isFalse();
+        assertThat(StageWorker.waits(NOW, NOW - millis, NOW - StageWorker.ACTIVE_POLL_NANOS, NOW))
+                .as("its task ended 200 ms ago, polled 1 ms ago: waits").isTrue();
+        assertThat(StageWorker.waits(NOW, NOW - StageWorker.ACTIVE_POLL_NANOS - 1, NOW - SECOND, NOW))
+                .as("its task ended a second ago, polled 200 ms ago: polls").isFalse();
+        assertThat(StageWorker.TICK_MILLIS * 1_000_000L).as("the loop looks more often than an active type polls")
+                .isLessThan(StageWorker.ACTIVE_POLL_NANOS);
     }
 
     @Test
@@ -46,7 +54,11 @@ class StageWorkerPollingTest {
         StageWorker report = worker(TaskType.REPORT, slots, counters, clock);
         StageWorker pretrain = worker(TaskType.PRETRAIN, slots, counters, clock);
         assertThat(report.paused()).as("a new host's types are active: poll").isFalse();
-        assertThat(report.paused()).as("active, polled just now: polls again").isFalse();
+        assertThat(report.paused()).as("active, created just now: polls again").isFalse();
+        clock.set(start + StageWorker.ACTIVE_POLL_NANOS);
+        assertThat(report.paused()).as("active, created 200 ms ago, polled 200 ms ago: polls").isFalse();
+        clock.set(start + StageWorker.ACTIVE_POLL_NANOS + 1);
+        assertThat(report.paused()).as("active, created 200 ms ago, polled just now: waits").isTrue();
 
         clock.set(start + 11 * SECOND);
         assertThat(report.paused()).as("idle, slots free for long: polls").isFalse();
