@@ -122,9 +122,9 @@ final class SiMlpBench {
                 sharpness[round] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        System.out.printf("evaluate_2000_us=%.1f full_gradient_512_us=%.1f relu_pattern_512_us=%.1f sharpness_ms=%.1f%s%n",
-                Vectors.median(evaluate), Vectors.median(gradient), Vectors.median(pattern), Vectors.median(sharpness),
-                Double.isFinite(sink) ? "" : " (not finite)");
+        System.out.printf("evaluate_2000_us=%.1f full_gradient_512_us=%.1f relu_pattern_512_us=%.1f"
+                        + " sharpness_ms=%.1f%s%n", Vectors.median(evaluate), Vectors.median(gradient),
+                Vectors.median(pattern), Vectors.median(sharpness), Double.isFinite(sink) ? "" : " (not finite)");
     }
 
     /** {@code steps} steps of the study's training loop at an ELR of the chaotic regime. */

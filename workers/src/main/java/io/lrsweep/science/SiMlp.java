@@ -68,7 +68,7 @@ public final class SiMlp {
     private final double[] w1t = new double[HIDDEN * INPUT];
     private final double[] w2t = new double[HIDDEN * HIDDEN];
     private final RowKernel kernel;
-    /** Whole blocks of 16 samples in vector lanes (steps; on four lanes evaluations and full gradients too); null without. */
+    /** Whole blocks of 16 samples in vector lanes (steps, evaluations and full gradients); null without. */
     private final ColumnBatch columns;
 
     public SiMlp() {

@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A type that ran a task recently polls at every round of the client's loop for 200 ms after one of
- * its tasks started or ended, else five times a second; any other polls once a second after a slot has stayed free for a second, and
- * once per busy interval while the slots are, or just were, all taken; a compute type never polls
- * while they are.
+ * A type that ran a task recently polls at every round of the client's loop for 200 ms after one
+ * of its tasks started or ended, else five times a second; any other polls once a second after a
+ * slot has stayed free for a second, and once per busy interval while the slots are, or just were,
+ * all taken; a compute type never polls while they are.
  */
 class StageWorkerPollingTest {
     private static final long SECOND = 1_000_000_000L;
