@@ -114,10 +114,7 @@ final class SiMlpBench {
         double[] sharpness = new double[3];
         for (int round = -1; round < sharpness.length; round++) {
             long t0 = System.nanoTime();
-            var hessianTimes = Sharpness.finiteDifference(si -> model.fullGradient(si, point.head(), train),
-                    si -> model.reluPattern(si, point.head(), train), point.si(),
-                    Sharpness.RELATIVE_STEP * point.siNorm());
-            sink += Sharpness.estimate(hessianTimes, point.si().length, 0, 100, 100).trace();
+            sink += Sharpness.estimate(model.hessianTimes(point, train), point.si().length, 0, 100, 100).trace();
             if (round >= 0) {
                 sharpness[round] = (System.nanoTime() - t0) / 1e6;
             }

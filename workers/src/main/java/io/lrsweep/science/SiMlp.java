@@ -2,6 +2,7 @@ package io.lrsweep.science;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The scale-invariant MLP of the synthetic study: linear(32→32, no bias) – LayerNorm(no affine) –
@@ -226,6 +227,17 @@ public final class SiMlp {
         double[] gradient = new double[SI_PARAMETERS];
         lossAndGradient(new Weights(si, head), data, identity, 0, n, gradient, new int[1]);
         return gradient;
+    }
+
+    /**
+     * Hessian-vector products of the loss over {@code data} with respect to the SI parameters at
+     * {@code point}: central differences of the hand-written gradient, whose step shrinks until no
+     * ReLU changes side ({@link Sharpness#finiteDifference}; SharpnessTest). What the analyses'
+     * sharpness and {@code bench train} both estimate from.
+     */
+    public UnaryOperator<double[]> hessianTimes(Weights point, Samples data) {
+        return Sharpness.finiteDifference(si -> fullGradient(si, point.head(), data),
+                si -> reluPattern(si, point.head(), data), point.si(), Sharpness.RELATIVE_STEP * point.siNorm());
     }
 
     /**

@@ -279,20 +279,14 @@ final class SyntheticSetup implements Setup<Weights> {
                         ErrorBarrier.of(testErrors), trainErrors, testErrors, trainLoss, gradientNorm);
             }
 
-            /**
-             * Over the SI parameters and the training set, with products from central differences
-             * of the hand-written gradient whose step shrinks until no ReLU changes side (SharpnessTest).
-             */
+            /** Over the SI parameters and the training set ({@link SiMlp#hessianTimes}). */
             @Override
             public Sharpness.Estimate sharpness(Weights point, long seed) {
                 if (c.sharpnessProbes() == 0) {
                     return null;
                 }
-                var hessianTimes = Sharpness.finiteDifference(si -> model.fullGradient(si, point.head(), data.train()),
-                        si -> model.reluPattern(si, point.head(), data.train()), point.si(),
-                        Sharpness.RELATIVE_STEP * point.siNorm());
-                return Sharpness.estimate(hessianTimes, point.si().length, seed, c.sharpnessProbes(),
-                        c.sharpnessIterations());
+                return Sharpness.estimate(model.hessianTimes(point, data.train()), point.si().length, seed,
+                        c.sharpnessProbes(), c.sharpnessIterations());
             }
 
             /** The norms of the rows of both SI matrices (one row per hidden neuron). */
