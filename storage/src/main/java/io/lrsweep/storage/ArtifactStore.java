@@ -66,6 +66,25 @@ public interface ArtifactStore {
         return Optional.empty();
     }
 
+    /**
+     * Writes a small object that is only a hint (an index entry: losing it costs work, never a
+     * result). Here it is written at once; a store that lives as long as one task may send it while
+     * the task goes on and wait for it when the task ends ({@link BackgroundHints}).
+     */
+    default void putHint(String key, byte[] data) throws IOException {
+        put(key, data);
+    }
+
+    /**
+     * True when the store knows without a request that {@code key} is absent: a listing it took
+     * earlier lacks the key and nothing wrote it through this store since. False when only a request
+     * would tell. The answer can be stale (another writer may have added the key since the listing),
+     * so it serves checks where a stale "absent" costs work done twice, never a wrong result.
+     */
+    default boolean knownAbsent(String key) {
+        return false;
+    }
+
     /** Removes the object; no error if it does not exist. */
     void delete(String key) throws IOException;
 

@@ -23,7 +23,7 @@ public final class FingerprintIndex {
 
     /** Records that the directory {@code prefix} holds a committed manifest with {@code fingerprint}. */
     public void record(String fingerprint, String prefix) throws IOException {
-        store.put(key(fingerprint), Json.bytes(new Entry(StoreKeys.requireValidKey(prefix))));
+        store.putHint(key(fingerprint), Json.bytes(new Entry(StoreKeys.requireValidKey(prefix))));
     }
 
     /**

@@ -50,6 +50,11 @@ public abstract class ForwardingStore implements ArtifactStore {
     }
 
     @Override
+    public boolean knownAbsent(String key) {
+        return inner.knownAbsent(key);
+    }
+
+    @Override
     public String describe() {
         return inner.describe();
     }

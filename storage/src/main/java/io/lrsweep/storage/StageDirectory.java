@@ -129,6 +129,21 @@ public final class StageDirectory {
     }
 
     /**
+     * {@link #manifest()}, or empty without a request when the store knows there is none (see
+     * {@link ArtifactStore#knownAbsent}): for "has this stage finished?" before computing it, where a
+     * manifest committed elsewhere since only means the work is done twice ({@link #commit} still
+     * reads the store and keeps the first of equal manifests).
+     */
+    public Optional<Manifest> finishedManifest() throws IOException {
+        return knownAbsent(Manifest.FILE_NAME) ? Optional.empty() : manifest();
+    }
+
+    /** Whether the store knows without a request that the object {@code name} is absent. */
+    public boolean knownAbsent(String name) {
+        return store.knownAbsent(key(name));
+    }
+
+    /**
      * Waits for the background writes, then writes the manifest that lists the named objects with
      * their sizes and SHA-256; only then is the stage finished. Objects this directory wrote are listed as the store reported them when
      * they were written (hashed while uploading); others (written by an earlier attempt) are read

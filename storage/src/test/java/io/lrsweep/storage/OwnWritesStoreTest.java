@@ -16,8 +16,8 @@ class OwnWritesStoreTest {
     @TempDir
     Path root;
 
-    /** Counts the reads that reach the store. */
-    private static final class ReadCountingStore extends ForwardingStore {
+    /** Counts the reads that reach the store (the keys opened through it); can refuse every write. */
+    static final class ReadCountingStore extends ForwardingStore {
         final List<String> opened = new ArrayList<>();
         boolean failPuts;
 

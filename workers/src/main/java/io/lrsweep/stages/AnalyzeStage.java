@@ -39,21 +39,21 @@ public final class AnalyzeStage {
 
     public StageOutcome run(String studyId, double plr, int seed, boolean force, StageProgress progress)
             throws IOException {
-        return run(new Branch(Studies.load(store, studyId), plr, seed), force, progress);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), Reuse.of(force), progress);
     }
 
     /** The same, for a caller that holds the branch already (no second read of the study). */
-    public StageOutcome run(Branch b, boolean force, StageProgress progress) throws IOException {
-        return run(b, Setups.of(b.config(), compute), force, progress);
+    public StageOutcome run(Branch b, Reuse reuse, StageProgress progress) throws IOException {
+        return run(b, Setups.of(b.config(), compute), reuse, progress);
     }
 
-    private <P> StageOutcome run(Branch b, Setup<P> setup, boolean force, StageProgress progress) throws IOException {
+    private <P> StageOutcome run(Branch b, Setup<P> setup, Reuse reuse, StageProgress progress) throws IOException {
         var c = b.config();
         AnalysisUpstream up = AnalysisUpstream.of(store, b, setup);
         StageDirectory dir = new StageDirectory(store, StudyLayout.analyze(b.studyId(), b.plr(), b.seed()));
         Map<String, Object> inputs = up.inputs();
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, reuse);
         if (cached.isPresent()) {
             return cached.get();
         }

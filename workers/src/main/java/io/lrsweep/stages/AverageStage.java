@@ -36,23 +36,23 @@ public final class AverageStage {
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireK(k);
-        return run(b, Setups.of(b.config(), compute), k, force, progress);
+        return run(b, Setups.of(b.config(), compute), k, Reuse.of(force), progress);
     }
 
     /** Averages over each of {@code ks} in turn; each is cached and committed on its own. */
     public StageOutcome run(String studyId, double plr, int seed, List<Integer> ks, boolean force,
                             StageProgress progress) throws IOException {
-        return run(new Branch(Studies.load(store, studyId), plr, seed), ks, force, progress);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), ks, Reuse.of(force), progress);
     }
 
     /** The same, for a caller that holds the branch already (no second read of the study). */
-    public StageOutcome run(Branch b, List<Integer> ks, boolean force, StageProgress progress) throws IOException {
+    public StageOutcome run(Branch b, List<Integer> ks, Reuse reuse, StageProgress progress) throws IOException {
         ks.forEach(b::requireK);
         Setup<?> setup = Setups.of(b.config(), compute);
-        return StageOutcome.ofEach(NAME, ks, k -> run(b, setup, k, force, progress));
+        return StageOutcome.ofEach(NAME, ks, k -> run(b, setup, k, reuse, progress));
     }
 
-    private <P> StageOutcome run(Branch b, Setup<P> setup, int k, boolean force, StageProgress progress)
+    private <P> StageOutcome run(Branch b, Setup<P> setup, int k, Reuse reuse, StageProgress progress)
             throws IOException {
         String studyId = b.studyId();
         PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, b.plr(), b.seed()),
@@ -62,7 +62,7 @@ public final class AverageStage {
         inputs.put("k", k);
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, reuse);
         if (cached.isPresent()) {
             return cached.get();
         }

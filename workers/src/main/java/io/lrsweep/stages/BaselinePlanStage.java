@@ -34,7 +34,7 @@ public final class BaselinePlanStage {
         StageDirectory dir = new StageDirectory(store, StudyLayout.baselinePlan(studyId));
         Map<String, Object> inputs = analyses.inputs(NAME, c);
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         if (cached.isPresent()) {
             return Baselines.plan(store, studyId).orElseThrow();
         }

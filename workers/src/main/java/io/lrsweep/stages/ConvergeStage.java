@@ -54,7 +54,7 @@ public final class ConvergeStage {
         inputs.put("convergenceLoss", c.convergenceLoss());
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         if (cached.isPresent()) {
             return cached.get();
         }

@@ -35,7 +35,7 @@ public final class FinetuneStage {
             throws IOException {
         Branch b = new Branch(Studies.load(store, studyId), plr, seed);
         b.requireFlr(flr);
-        return run(b, Setups.of(b.config(), compute), flr, force, progress);
+        return run(b, Setups.of(b.config(), compute), flr, Reuse.of(force), progress);
     }
 
     /**
@@ -44,17 +44,17 @@ public final class FinetuneStage {
      */
     public StageOutcome run(String studyId, double plr, int seed, List<Double> flrs, boolean force,
                             StageProgress progress) throws IOException {
-        return run(new Branch(Studies.load(store, studyId), plr, seed), flrs, force, progress);
+        return run(new Branch(Studies.load(store, studyId), plr, seed), flrs, Reuse.of(force), progress);
     }
 
     /** The same, for a caller that holds the branch already (no second read of the study). */
-    public StageOutcome run(Branch b, List<Double> flrs, boolean force, StageProgress progress) throws IOException {
+    public StageOutcome run(Branch b, List<Double> flrs, Reuse reuse, StageProgress progress) throws IOException {
         flrs.forEach(b::requireFlr);
         Setup<?> setup = Setups.of(b.config(), compute);
-        return StageOutcome.ofEach(NAME, flrs, flr -> run(b, setup, flr, force, progress));
+        return StageOutcome.ofEach(NAME, flrs, flr -> run(b, setup, flr, reuse, progress));
     }
 
-    private <P> StageOutcome run(Branch b, Setup<P> setup, double flr, boolean force, StageProgress progress)
+    private <P> StageOutcome run(Branch b, Setup<P> setup, double flr, Reuse reuse, StageProgress progress)
             throws IOException {
         String studyId = b.studyId();
         PointLoader.Finished pretrain = PointLoader.finished(store, StudyLayout.pretrain(studyId, b.plr(), b.seed()),
@@ -65,7 +65,7 @@ public final class FinetuneStage {
         setup.describeFinetune(inputs);
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, reuse);
         if (cached.isPresent()) {
             return cached.get();
         }

@@ -46,7 +46,7 @@ public final class PretrainStage {
         Map<String, Object> inputs = StageCache.inputs(NAME, b, setup);
         setup.describePretrain(inputs);
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         if (cached.isPresent()) {
             return cached.get();
         }

@@ -69,7 +69,7 @@ public final class RefineStage {
         Map<String, Object> inputs = analyses.inputs(NAME, sofar);
         inputs.put("round", round);
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         RefineRound decided;
         if (cached.isPresent()) {
             decided = Json.read(PointLoader.finished(store, dir.prefix(), NAME).read(Refinements.ROUND),

@@ -68,7 +68,7 @@ public final class ReportStage {
             inputs.put("rounds", roundOf);
         }
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         if (cached.isPresent()) {
             return cached.get();
         }

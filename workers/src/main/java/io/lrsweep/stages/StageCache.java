@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +27,15 @@ final class StageCache {
     private StageCache() {
     }
 
-    static Optional<StageOutcome> lookup(StageDirectory dir, String stage, String fingerprint, boolean force)
-            throws IOException {
-        if (force) {
+    static Optional<StageOutcome> lookup(StageDirectory dir, String fingerprint, Reuse reuse) throws IOException {
+        if (reuse == Reuse.NONE) {
             return Optional.empty();
         }
         // The index is asked at the same time: a stage to compute waits one round trip, not two.
         FingerprintIndex index = new FingerprintIndex(dir.store());
-        Future<Optional<String>> indexed = StoreCalls.start(() -> index.lookup(fingerprint));
-        Optional<Manifest> m = dir.manifest();
+        Future<Optional<String>> indexed = reuse == Reuse.ANY ? StoreCalls.start(() -> index.lookup(fingerprint))
+                : CompletableFuture.completedFuture(Optional.empty());
+        Optional<Manifest> m = dir.finishedManifest();
         if (m.isPresent() && m.get().fingerprint().equals(fingerprint)) {
             indexed.cancel(false);
             return Optional.of(outcome(dir, m.get(), true));

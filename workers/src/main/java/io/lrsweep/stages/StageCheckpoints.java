@@ -80,6 +80,9 @@ final class StageCheckpoints implements StageSink {
 
     @Override
     public Optional<byte[]> resume() throws IOException {
+        if (dir.knownAbsent(RESUME)) {
+            return Optional.empty();
+        }
         Optional<byte[]> found = dir.readUnverified(RESUME);
         if (found.isPresent()) {
             resumeSeen = true;

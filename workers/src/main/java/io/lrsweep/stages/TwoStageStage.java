@@ -61,7 +61,7 @@ public final class TwoStageStage {
         setup.describeFinetune(inputs);
         inputs.put("secondManifest", secondDone.contentHash());
         String fingerprint = Fingerprint.of(inputs);
-        Optional<StageOutcome> cached = StageCache.lookup(dir, NAME, fingerprint, force);
+        Optional<StageOutcome> cached = StageCache.lookup(dir, fingerprint, Reuse.of(force));
         if (cached.isPresent()) {
             return cached.get();
         }
@@ -99,7 +99,7 @@ public final class TwoStageStage {
         inputs.put("plrSecond", plrs.plrSecond());
         inputs.put("pretrainManifest", pretrain.contentHash());
         String fingerprint = Fingerprint.of(inputs);
-        if (StageCache.lookup(second, NAME, fingerprint, force).isEmpty()) {
+        if (StageCache.lookup(second, fingerprint, Reuse.of(force)).isEmpty()) {
             P start = UpstreamRepair.read(store, pretrain, PretrainStage.NAME,
                     f -> setup.decode(f.read(setup.pretrainedPoint())),
                     () -> new PretrainStage(store, compute).run(first, true, progress),

@@ -12,11 +12,15 @@ import io.lrsweep.stages.PlanStage;
 import io.lrsweep.stages.PretrainStage;
 import io.lrsweep.stages.RefineStage;
 import io.lrsweep.stages.ReportStage;
+import io.lrsweep.stages.Reuse;
 import io.lrsweep.stages.StageOutcome;
 import io.lrsweep.stages.StageProgress;
+import io.lrsweep.stages.StudyLayout;
 import io.lrsweep.stages.TwoStageStage;
 import io.lrsweep.stages.Studies;
 import io.lrsweep.storage.ArtifactStore;
+import io.lrsweep.storage.BackgroundHints;
+import io.lrsweep.storage.ListedPrefixStore;
 import io.lrsweep.storage.OwnWritesStore;
 import io.lrsweep.study.Branch;
 import io.lrsweep.study.StudyConfig;
@@ -95,30 +99,44 @@ final class TaskStages {
         // The study is read once for all the branch's stages.
         Branch b = new Branch(Studies.load(store, in.string("studyId")), in.number("plr"), in.integer("seed"));
         StudyConfig c = b.config();
-        // Each stage reads the manifests and points the one before it wrote: from memory, not the store.
-        ArtifactStore own = new OwnWritesStore(store, BRANCH_WRITES_HELD_BYTES);
+        // One listing of the branch's folder answers which stages have a manifest or a resume
+        // checkpoint (on an object store, a dozen "no such key" reads in a new study); each stage
+        // reads the manifests and points the one before it wrote from memory, not the store; the
+        // index entries go out while the next stage runs, and the task ends once they are written.
+        BackgroundHints own = new BackgroundHints(new OwnWritesStore(ListedPrefixStore.listing(store,
+                StudyLayout.branch(b.studyId(), b.plr(), b.seed())), BRANCH_WRITES_HELD_BYTES));
         List<Map<String, Object>> stages = new ArrayList<>();
         boolean cached = true;
         StageOutcome analysed = null;
-        for (TaskType stage : TaskType.BRANCH_STAGES) {
-            long began = System.nanoTime();
-            StageOutcome done = scope.run(stage, () -> switch (stage) {
-                case PRETRAIN -> new PretrainStage(own, compute).run(b, force, progress);
-                case FINETUNE -> new FinetuneStage(own, compute).run(b, c.flrs(), force, progress);
-                case AVERAGE -> new AverageStage(own, compute).run(b, c.swaKs(), force, progress);
-                case ANALYZE -> new AnalyzeStage(own, compute).run(b, force, progress);
-                default -> throw new IllegalStateException(stage + " is not a stage of a branch");
-            });
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("stage", stage.stage());
-            entry.put("outcome", done.outcome());
-            entry.put("seconds", (System.nanoTime() - began) / 1e9);
-            if (done.outputs().get("reused_from") != null) {
-                entry.put("reused_from", done.outputs().get("reused_from"));
+        // A pre-training computed here is new content, which the later stages' fingerprints name.
+        Reuse downstream = Reuse.of(force);
+        try {
+            for (TaskType stage : TaskType.BRANCH_STAGES) {
+                long began = System.nanoTime();
+                Reuse reuse = downstream;
+                StageOutcome done = scope.run(stage, () -> switch (stage) {
+                    case PRETRAIN -> new PretrainStage(own, compute).run(b, force, progress);
+                    case FINETUNE -> new FinetuneStage(own, compute).run(b, c.flrs(), reuse, progress);
+                    case AVERAGE -> new AverageStage(own, compute).run(b, c.swaKs(), reuse, progress);
+                    case ANALYZE -> new AnalyzeStage(own, compute).run(b, reuse, progress);
+                    default -> throw new IllegalStateException(stage + " is not a stage of a branch");
+                });
+                if (stage == TaskType.PRETRAIN && !done.cached() && !force) {
+                    downstream = Reuse.OWN;
+                }
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("stage", stage.stage());
+                entry.put("outcome", done.outcome());
+                entry.put("seconds", (System.nanoTime() - began) / 1e9);
+                if (done.outputs().get("reused_from") != null) {
+                    entry.put("reused_from", done.outputs().get("reused_from"));
+                }
+                stages.add(entry);
+                cached &= done.cached();
+                analysed = done;
             }
-            stages.add(entry);
-            cached &= done.cached();
-            analysed = done;
+        } finally {
+            own.awaitHints();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stage", TaskType.WHOLE_BRANCH.stage());

@@ -12,6 +12,7 @@ import io.lrsweep.storage.Manifest;
 import io.lrsweep.storage.StageDirectory;
 import io.lrsweep.storage.StoredObject;
 import io.lrsweep.study.BaselinePlan;
+import io.lrsweep.study.Branch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,21 @@ class StageReuseTest {
             String name = o.key().substring(a.length() + 1);
             assertThat(dir.readVerified(mine, name)).as(name).isEqualTo(store.get(o.key()));
         }
+    }
+
+    @Test
+    void ownReuseTakesTheStagesOwnManifestButNotAnotherStudysThroughTheIndex() throws Exception {
+        pretrain("a", false);
+        finetune("a");
+        pretrain("b", false);
+        Branch b = new Branch(Studies.load(store, "b"), PLR, 0);
+        long steps = compute.stepsTaken();
+        StageOutcome computed = new FinetuneStage(store, compute).run(b, List.of(FLR), Reuse.OWN, StageProgress.NONE);
+        assertThat(computed.cached()).as("study a's fine-tuning is in the index, not asked").isFalse();
+        assertThat(compute.stepsTaken()).isGreaterThan(steps);
+        sameObjects(StudyLayout.finetune("a", PLR, 0, FLR), StudyLayout.finetune("b", PLR, 0, FLR));
+        StageOutcome again = new FinetuneStage(store, compute).run(b, List.of(FLR), Reuse.OWN, StageProgress.NONE);
+        assertThat(again.outputs()).containsEntry("outcome", "cached").doesNotContainKey("reused_from");
     }
 
     @Test

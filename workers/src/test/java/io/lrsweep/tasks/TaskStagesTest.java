@@ -37,6 +37,7 @@ class TaskStagesTest {
         final List<String> readAfterWritten = new ArrayList<>();
         final List<String> read = new ArrayList<>();
         final List<String> deleted = new ArrayList<>();
+        final List<String> listed = new ArrayList<>();
 
         RecordingStore(ArtifactStore store) {
             super(store);
@@ -58,6 +59,12 @@ class TaskStagesTest {
         }
 
         @Override
+        public synchronized List<String> list(String prefix) throws IOException {
+            listed.add(prefix);
+            return super.list(prefix);
+        }
+
+        @Override
         public synchronized void delete(String key) throws IOException {
             deleted.add(key);
             super.delete(key);
@@ -65,7 +72,7 @@ class TaskStagesTest {
     }
 
     @Test
-    void aWholeBranchTaskReadsNothingItWroteBackFromTheStoreAndDeletesNoResumeCheckpointItNeverWrote()
+    void aWholeBranchTaskListsItsBranchOnceReadsNothingItWroteBackAndDeletesNoResumeCheckpointItNeverWrote()
             throws Exception {
         FileSystemArtifactStore files = new FileSystemArtifactStore(root.resolve("store"));
         new PlanStage(files).run(TinyStudy.input("wb", Map.of("plrs", List.of(1e-3))), "wf", false);
@@ -81,9 +88,19 @@ class TaskStagesTest {
         assertThat(done.outcome()).isEqualTo("completed");
         // Every stage ran and committed: one pre-training, two fine-tunings, two averages, one analysis.
         assertThat(store.written).filteredOn(k -> k.endsWith("/MANIFEST.json")).hasSize(1 + 2 + 2 + 1);
-        assertThat(store.read).contains("studies/wb/study.json")
-                .contains("studies/wb/branches/plr=0.001/seed=0/pretrain/MANIFEST.json");
+        assertThat(store.read).contains("studies/wb/study.json");
         assertThat(store.readAfterWritten).as("read back from the store after this task wrote them").isEmpty();
+        // One listing of the branch says which stages have a manifest or a resume checkpoint: each
+        // manifest is read once, by its commit's check for a duplicate attempt, none before.
+        String branch = "studies/wb/branches/plr=0.001/seed=0/";
+        assertThat(store.listed).containsExactly(branch);
+        assertThat(store.read).filteredOn(k -> k.endsWith("/MANIFEST.json")).hasSize(6).doesNotHaveDuplicates()
+                .allMatch(k -> k.startsWith(branch));
+        assertThat(store.read).noneMatch(k -> k.endsWith("/resume.ckpt"));
+        // The pre-training was computed here: the later stages' fingerprints are new, the index is not asked.
+        assertThat(store.read).filteredOn(k -> k.startsWith("index/")).hasSize(1);
+        assertThat(store.written).as("index entries, sent in the background, all written when the task ends")
+                .filteredOn(k -> k.startsWith("index/")).hasSize(6);
         // The tiny study's runs end before their first resume checkpoint: nothing to delete.
         assertThat(store.written).noneMatch(k -> k.endsWith("/resume.ckpt"));
         assertThat(store.deleted).isEmpty();
