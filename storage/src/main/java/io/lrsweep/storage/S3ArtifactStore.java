@@ -72,8 +72,10 @@ public final class S3ArtifactStore implements ArtifactStore {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(64);
         dispatcher.setMaxRequestsPerHost(32);
-        // The SDK's own client (HTTP/1.1, certificates from SSL_CERT_FILE), with our timeouts in ms.
+        // The SDK's own client (HTTP/1.1, certificates from SSL_CERT_FILE), with our timeouts in ms,
+        // on sockets that send a request's body without waiting for the headers' acknowledgement.
         return HttpUtils.newDefaultHttpClient(10_000, 60_000, 60_000).newBuilder().dispatcher(dispatcher)
+                .socketFactory(new NoDelaySocketFactory())
                 .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
     }
 
