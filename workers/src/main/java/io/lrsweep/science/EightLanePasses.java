@@ -1,6 +1,7 @@
 package io.lrsweep.science;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,6 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * LayerNorms divide by each sample's sd through {@link MarksteinQuotient} (two divisions a block
  * instead of 64, each ~16 cycles of the divider; the step 4–9 % faster, README, Performance). One
  * instance per {@link ColumnBatch}: it keeps scratch between passes.
+ *
+ * <p>The quotient, the ReLUs and the quotient's range checks are written out in each pass, with no
+ * helper method taking or returning vectors or masks: C2 sometimes compiled such a helper on its
+ * own before its callers and then did not inline it, and the vectors crossing the call became
+ * objects (6.8–6.9 KB a step in 4 of 8 runs of {@code bench train}, none since).
  */
 final class EightLanePasses implements BlockPasses {
     private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_512;
@@ -27,10 +33,17 @@ final class EightLanePasses implements BlockPasses {
     private final double[] means = new double[BLOCK];
     private final double[] products = new double[BLOCK];
 
+    /**
+     * Keeps a unless a <= 0: Math.max(a, 0.0)'s bits (not-a-number stays, −0 becomes +0) in a
+     * comparison and a blend, where the vector max follows Java's rules for −0 and not-a-number in
+     * several instructions.
+     */
     @Override
     public void relu(double[] a, double[] out, int base) {
+        DoubleVector zero = DoubleVector.zero(LANES);
         for (int i = base; i < base + SLAB; i += LANES.length()) {
-            DoubleVector.fromArray(LANES, a, i).max(0.0).intoArray(out, i);
+            DoubleVector x = DoubleVector.fromArray(LANES, a, i);
+            x.blend(zero, x.compare(VectorOperators.LE, 0.0)).intoArray(out, i);
         }
     }
 
@@ -167,8 +180,9 @@ final class EightLanePasses implements BlockPasses {
         m1.intoArray(means, H);
         DoubleVector v0 = DoubleVector.zero(LANES);
         DoubleVector v1 = v0;
-        DoubleVector smallest = DoubleVector.broadcast(LANES, Double.POSITIVE_INFINITY);
-        DoubleVector largest = DoubleVector.zero(LANES);
+        // Which lanes stayed in the quotient's range, as a mask: the vector min and max of the
+        // magnitudes it replaces cost, as a chain through the pass, more than the arithmetic.
+        VectorMask<Double> divides = LANES.maskAll(true);
         for (int k = 0; k < WIDTH; k++) {
             int o = base + k * BLOCK;
             DoubleVector c0 = DoubleVector.fromArray(LANES, z, o).sub(m0);
@@ -177,16 +191,19 @@ final class EightLanePasses implements BlockPasses {
             v1 = v1.add(c1.mul(c1));
             DoubleVector b0 = c0.abs();
             DoubleVector b1 = c1.abs();
-            smallest = smallest.min(b0).min(b1);
-            largest = largest.max(b0).max(b1);
+            divides = divides.and(b0.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                    .and(b0.compare(VectorOperators.LE, MarksteinQuotient.LARGEST))
+                    .and(b1.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                    .and(b1.compare(VectorOperators.LE, MarksteinQuotient.LARGEST));
         }
         DoubleVector s0 = v0.div(WIDTH).add(SiMlp.LAYER_NORM_EPS).sqrt();
         DoubleVector s1 = v1.div(WIDTH).add(SiMlp.LAYER_NORM_EPS).sqrt();
         s0.intoArray(sd, first);
         s1.intoArray(sd, first + H);
-        DoubleVector d0 = s0.abs();
-        DoubleVector d1 = s1.abs();
-        return MarksteinQuotient.within(smallest.min(d0).min(d1), largest.max(d0).max(d1));
+        return divides.and(s0.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                .and(s0.compare(VectorOperators.LE, MarksteinQuotient.LARGEST))
+                .and(s1.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                .and(s1.compare(VectorOperators.LE, MarksteinQuotient.LARGEST)).allTrue();
     }
 
     private void normaliseByReciprocal(double[] z, int base, double[] sd, int first) {
@@ -200,8 +217,14 @@ final class EightLanePasses implements BlockPasses {
         DoubleVector y1 = DoubleVector.broadcast(LANES, 1.0).div(s1);
         for (int k = 0; k < WIDTH; k++) {
             int o = base + k * BLOCK;
-            MarksteinQuotient.divide(DoubleVector.fromArray(LANES, z, o).sub(m0), n0, y0).intoArray(z, o);
-            MarksteinQuotient.divide(DoubleVector.fromArray(LANES, z, o + H).sub(m1), n1, y1).intoArray(z, o + H);
+            DoubleVector c0 = DoubleVector.fromArray(LANES, z, o).sub(m0);
+            DoubleVector c1 = DoubleVector.fromArray(LANES, z, o + H).sub(m1);
+            DoubleVector q0 = c0.mul(y0);
+            DoubleVector q1 = c1.mul(y1);
+            q0 = q0.fma(n0, c0).fma(y0, q0);
+            q1 = q1.fma(n1, c1).fma(y1, q1);
+            q0.fma(n0, c0).fma(y0, q0).intoArray(z, o);
+            q1.fma(n1, c1).fma(y1, q1).intoArray(z, o + H);
         }
     }
 
@@ -219,13 +242,16 @@ final class EightLanePasses implements BlockPasses {
 
     @Override
     public void head(double[] a2, double[] v, double[] scores, int base, int first) {
-        DoubleVector l0 = DoubleVector.zero(LANES);
+        DoubleVector zero = DoubleVector.zero(LANES);
+        DoubleVector l0 = zero;
         DoubleVector l1 = l0;
         for (int k = 0; k < WIDTH; k++) {
             double vk = v[k];
             int o = base + k * BLOCK;
-            l0 = l0.add(DoubleVector.fromArray(LANES, a2, o).max(0.0).mul(vk));
-            l1 = l1.add(DoubleVector.fromArray(LANES, a2, o + H).max(0.0).mul(vk));
+            DoubleVector x0 = DoubleVector.fromArray(LANES, a2, o);
+            DoubleVector x1 = DoubleVector.fromArray(LANES, a2, o + H);
+            l0 = l0.add(x0.blend(zero, x0.compare(VectorOperators.LE, 0.0)).mul(vk));
+            l1 = l1.add(x1.blend(zero, x1.compare(VectorOperators.LE, 0.0)).mul(vk));
         }
         l0.intoArray(scores, first);
         l1.intoArray(scores, first + H);
@@ -291,22 +317,30 @@ final class EightLanePasses implements BlockPasses {
         DoubleVector n1 = s1.neg();
         DoubleVector y0 = DoubleVector.broadcast(LANES, 1.0).div(s0);
         DoubleVector y1 = DoubleVector.broadcast(LANES, 1.0).div(s1);
-        DoubleVector smallest = s0.abs().min(s1.abs());
-        DoubleVector largest = s0.abs().max(s1.abs());
+        VectorMask<Double> divides = s0.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST)
+                .and(s0.compare(VectorOperators.LE, MarksteinQuotient.LARGEST))
+                .and(s1.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                .and(s1.compare(VectorOperators.LE, MarksteinQuotient.LARGEST));
         for (int k = 0; k < WIDTH; k++) {
             int o = base + k * BLOCK;
             DoubleVector c0 = DoubleVector.fromArray(LANES, da, o).sub(d0)
                     .sub(DoubleVector.fromArray(LANES, a, o).mul(e0));
             DoubleVector c1 = DoubleVector.fromArray(LANES, da, o + H).sub(d1)
                     .sub(DoubleVector.fromArray(LANES, a, o + H).mul(e1));
-            MarksteinQuotient.divide(c0, n0, y0).intoArray(dz, o);
-            MarksteinQuotient.divide(c1, n1, y1).intoArray(dz, o + H);
+            DoubleVector q0 = c0.mul(y0);
+            DoubleVector q1 = c1.mul(y1);
+            q0 = q0.fma(n0, c0).fma(y0, q0);
+            q1 = q1.fma(n1, c1).fma(y1, q1);
+            q0.fma(n0, c0).fma(y0, q0).intoArray(dz, o);
+            q1.fma(n1, c1).fma(y1, q1).intoArray(dz, o + H);
             DoubleVector b0 = c0.abs();
             DoubleVector b1 = c1.abs();
-            smallest = smallest.min(b0).min(b1);
-            largest = largest.max(b0).max(b1);
+            divides = divides.and(b0.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                    .and(b0.compare(VectorOperators.LE, MarksteinQuotient.LARGEST))
+                    .and(b1.compare(VectorOperators.GE, MarksteinQuotient.SMALLEST))
+                    .and(b1.compare(VectorOperators.LE, MarksteinQuotient.LARGEST));
         }
-        return MarksteinQuotient.within(smallest, largest);
+        return divides.allTrue();
     }
 
     private void gradientByDivision(double[] da, double[] a, double[] sd, double[] dz, int base, int first) {

@@ -16,8 +16,11 @@ final class FourLanePasses implements BlockPasses {
 
     @Override
     public void relu(double[] a, double[] out, int base) {
+        // As EightLanePasses: a comparison and a blend, Math.max(a, 0.0)'s bits.
+        DoubleVector zero = DoubleVector.zero(LANES);
         for (int i = base; i < base + SLAB; i += LANES.length()) {
-            DoubleVector.fromArray(LANES, a, i).max(0.0).intoArray(out, i);
+            DoubleVector x = DoubleVector.fromArray(LANES, a, i);
+            x.blend(zero, x.compare(VectorOperators.LE, 0.0)).intoArray(out, i);
         }
     }
 
@@ -178,17 +181,22 @@ final class FourLanePasses implements BlockPasses {
 
     @Override
     public void head(double[] a2, double[] v, double[] scores, int base, int first) {
-        DoubleVector l0 = DoubleVector.zero(LANES);
+        DoubleVector zero = DoubleVector.zero(LANES);
+        DoubleVector l0 = zero;
         DoubleVector l1 = l0;
         DoubleVector l2 = l0;
         DoubleVector l3 = l0;
         for (int k = 0; k < WIDTH; k++) {
             double vk = v[k];
             int o = base + k * BLOCK;
-            l0 = l0.add(DoubleVector.fromArray(LANES, a2, o).max(0.0).mul(vk));
-            l1 = l1.add(DoubleVector.fromArray(LANES, a2, o + 4).max(0.0).mul(vk));
-            l2 = l2.add(DoubleVector.fromArray(LANES, a2, o + 8).max(0.0).mul(vk));
-            l3 = l3.add(DoubleVector.fromArray(LANES, a2, o + 12).max(0.0).mul(vk));
+            DoubleVector x0 = DoubleVector.fromArray(LANES, a2, o);
+            l0 = l0.add(x0.blend(zero, x0.compare(VectorOperators.LE, 0.0)).mul(vk));
+            DoubleVector x1 = DoubleVector.fromArray(LANES, a2, o + 4);
+            l1 = l1.add(x1.blend(zero, x1.compare(VectorOperators.LE, 0.0)).mul(vk));
+            DoubleVector x2 = DoubleVector.fromArray(LANES, a2, o + 8);
+            l2 = l2.add(x2.blend(zero, x2.compare(VectorOperators.LE, 0.0)).mul(vk));
+            DoubleVector x3 = DoubleVector.fromArray(LANES, a2, o + 12);
+            l3 = l3.add(x3.blend(zero, x3.compare(VectorOperators.LE, 0.0)).mul(vk));
         }
         l0.intoArray(scores, first);
         l1.intoArray(scores, first + 4);

@@ -100,7 +100,11 @@ final class VectorRowKernel implements RowKernel {
             RowKernel.super.reluGradient(a, g, n);
             return;
         }
-        selectReluGradient(LANES, a, g, n);
+        DoubleVector zero = DoubleVector.zero(LANES);
+        for (int i = 0; i < n; i += LANES.length()) {
+            zero.blend(DoubleVector.fromArray(LANES, g, i), DoubleVector.fromArray(LANES, a, i)
+                    .compare(VectorOperators.GT, 0.0)).intoArray(g, i);
+        }
     }
 
     /**
@@ -119,15 +123,6 @@ final class VectorRowKernel implements RowKernel {
                 zero.blend(active, DoubleVector.fromArray(species, a, o + c).compare(VectorOperators.GT, 0.0))
                         .intoArray(dh, o + c);
             }
-        }
-    }
-
-    /** {@link RowKernel#reluGradient} in lanes of {@code species}, for {@code n} a multiple of their count. */
-    private static void selectReluGradient(VectorSpecies<Double> species, double[] a, double[] g, int n) {
-        DoubleVector zero = DoubleVector.zero(species);
-        for (int i = 0; i < n; i += species.length()) {
-            zero.blend(DoubleVector.fromArray(species, g, i), DoubleVector.fromArray(species, a, i)
-                    .compare(VectorOperators.GT, 0.0)).intoArray(g, i);
         }
     }
 
@@ -221,7 +216,14 @@ final class VectorRowKernel implements RowKernel {
                 RowKernel.super.reluGradient(a, g, n);
                 return;
             }
-            selectReluGradient(WIDE, a, g, n);
+            // Written out with this kernel's species, as in the 256-bit one: in a shared method
+            // taking the species, the species is a constant only where C2 inlines that method;
+            // compiled on its own first, its vector operations run the Java fallback.
+            DoubleVector zero = DoubleVector.zero(WIDE);
+            for (int i = 0; i < n; i += WIDE.length()) {
+                zero.blend(DoubleVector.fromArray(WIDE, g, i), DoubleVector.fromArray(WIDE, a, i)
+                        .compare(VectorOperators.GT, 0.0)).intoArray(g, i);
+            }
         }
 
         @Override
