@@ -40,9 +40,9 @@ class ReluTest {
 
     @Test
     void theHeadsReluGivesMathMaxsBitsOnBothWidths() {
-        // One head weight at a time is 1 and the rest 0: each score is then the ReLU of the one
-        // activation that weight reads (plus zeros, which change no bits but −0's: the score's sum
-        // starts from +0, as the reference's does).
+        // One head weight at a time is 1 and the rest 0: each score is the ReLU of the activation
+        // that weight reads plus the others' ReLUs times 0 (not a number where one is infinite),
+        // summed in the reference's order from +0: the bits of Math.max's ReLUs.
         double[] a = block();
         for (BlockPasses passes : List.<BlockPasses>of(new EightLanePasses(), new FourLanePasses())) {
             for (int k = 0; k < SiMlp.HIDDEN; k++) {
