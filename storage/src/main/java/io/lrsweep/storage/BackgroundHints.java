@@ -19,18 +19,10 @@ public final class BackgroundHints extends ForwardingStore {
     private record Sent(String key, Future<StoredObject> write) {
     }
 
-    private final ArtifactStore inner;
     private final List<Sent> sent = new ArrayList<>();
 
     public BackgroundHints(ArtifactStore inner) {
         super(inner);
-        this.inner = inner;
-    }
-
-    /** As bytes, not as a stream: the store inside may keep what it is given (an {@link OwnWritesStore}). */
-    @Override
-    public StoredObject put(String key, byte[] data) throws IOException {
-        return inner.put(key, data);
     }
 
     @Override

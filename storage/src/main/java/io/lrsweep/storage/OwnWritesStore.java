@@ -41,19 +41,14 @@ public final class OwnWritesStore extends ForwardingStore {
     }
 
     @Override
-    public StoredObject put(String key, byte[] data) throws IOException {
-        long write = forget(key);
-        // To the store directly: this class's put of a payload would count as a second write.
-        StoredObject stored = super.put(key, Payload.of(data));
-        // A copy: the caller may reuse its array, and what is read back must be what was stored.
-        hold(key, data.clone(), write);
-        return stored;
-    }
-
-    @Override
     public StoredObject put(String key, Payload data) throws IOException {
-        forget(key);
-        return super.put(key, data);
+        long write = forget(key);
+        StoredObject stored = super.put(key, data);
+        if (data instanceof Payload.Bytes bytes) {
+            // A copy: the caller may reuse its array, and what is read back must be what was stored.
+            hold(key, bytes.data().clone(), write);
+        }
+        return stored;
     }
 
     @Override

@@ -16,10 +16,21 @@ public interface Payload {
     InputStream open() throws IOException;
 
     static Payload of(byte[] data) {
-        return () -> new ByteArrayInputStream(data);
+        return new Bytes(data);
     }
 
     static Payload of(Path file) {
         return () -> Files.newInputStream(file);
+    }
+
+    /**
+     * Bytes in memory. A store may keep them as given ({@link OwnWritesStore} does), whichever
+     * stores around it passed the write on: each passes this same payload.
+     */
+    record Bytes(byte[] data) implements Payload {
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(data);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.lrsweep.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -75,10 +76,24 @@ class OwnWritesStoreTest {
         store.delete("gone");
         assertThatThrownBy(() -> store.open("gone")).isInstanceOf(NoSuchFileException.class);
         store.put("streamed", new byte[] {1});
-        store.put("streamed", Payload.of(new byte[] {9, 9}));
+        store.put("streamed", () -> new ByteArrayInputStream(new byte[] {9, 9}));
         assertThat(store.get("streamed")).containsExactly(9, 9);
         assertThat(inner.opened).containsExactly("gone", "streamed");
         assertThat(store.heldBytes()).isZero();
+    }
+
+    @Test
+    void bytesPassedOnByAStoreAroundItAreHeld() throws IOException {
+        // A forwarding store turns a write of bytes into a write of a payload; the payload still
+        // carries the bytes, so the store inside holds them as if written to it directly.
+        ReadCountingStore inner = new ReadCountingStore(new FileSystemArtifactStore(root));
+        OwnWritesStore own = new OwnWritesStore(inner, 1 << 20);
+        ArtifactStore around = new ForwardingStore(own) {
+        };
+        around.put("k", new byte[] {4, 5});
+        assertThat(around.get("k")).containsExactly(4, 5);
+        assertThat(inner.opened).isEmpty();
+        assertThat(own.heldBytes()).isEqualTo(2);
     }
 
     @Test
